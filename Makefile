@@ -1,0 +1,48 @@
+# The two commands: `make run` and `make test`. Each sets up what it needs.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+FACILITATOR_ENV ?= development
+export FACILITATOR_ENV
+FLASK := $(BIN)/flask --app facilitator
+
+# The address printed in the demo links: one a phone on the same network can open.
+ifneq ($(PUBLIC_URL),)
+DEMO_URL := $(PUBLIC_URL)
+else ifeq ($(HOST),0.0.0.0)
+DEMO_URL := http://$(shell hostname):$(PORT)
+else
+DEMO_URL := http://$(HOST):$(PORT)
+endif
+
+.PHONY: run test install db messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalls only when the dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+db: install
+	$(FLASK) init-db
+
+run: db
+	@if [ "$(FACILITATOR_ENV)" != production ]; then $(FLASK) demo --url $(DEMO_URL); fi
+	$(BIN)/python run.py --host $(HOST) --port $(PORT)
+
+test: db
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Collect every translatable string into the catalogue translators start from.
+messages: install
+	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords _l --output-file facilitator/translations/messages.pot --project facilitator --no-location --sort-output .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache test-artifacts

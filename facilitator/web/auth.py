@@ -1,0 +1,72 @@
+"""Chair sign-in and sign-out."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import InputRequired, Length
+
+from facilitator import access
+from facilitator.services import accounts
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[InputRequired(message=_l("Enter your e-mail address.")), Length(max=254)],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(message=_l("Enter your password.")), Length(max=accounts.MAX_PASSWORD_LENGTH)],
+    )
+
+
+def chair_required(view):
+    """Send anyone who is not a signed-in chair to the sign-in page, then back."""
+
+    @wraps(view)
+    def wrapped(**kwargs):
+        viewer = access.current_viewer()
+        if not viewer.is_chair:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        g.chair = viewer.chair
+        return view(**kwargs)
+
+    return wrapped
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: a sign-in link must not bounce people elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("meetings.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign a chair in with e-mail and password."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        chair = accounts.authenticate(form.email.data, form.password.data)
+        if chair is not None:
+            access.sign_in(chair)
+            return redirect(_safe_next(request.args.get("next")))
+        # One message for both cases: it must not reveal which accounts exist.
+        form.form_errors.append(_("That e-mail address and password do not match an account."))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out and forget the session."""
+    access.sign_out()
+    flash(_("You have signed out."))
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,52 @@
+"""Connecting to the live side: who is let in, and what they are told."""
+
+import time
+
+from tests.conftest import CHAIR_EMAIL
+
+
+def events_named(socket, name):
+    return [event["args"][0] for event in socket.get_received() if event["name"] == name]
+
+
+def test_signed_in_chair_is_greeted_with_the_server_clock(auth, chair, live):
+    auth.login()
+    before = time.time() * 1000
+    socket = live()
+    assert socket.is_connected()
+    (hello,) = events_named(socket, "hello")
+    assert hello["viewer"] == "chair"
+    assert before - 1000 <= hello["server_time"] <= time.time() * 1000 + 1000
+    assert CHAIR_EMAIL not in str(hello)
+
+
+def test_anonymous_connection_is_refused(live):
+    socket = live()
+    assert not socket.is_connected()
+
+
+def test_signed_out_chair_can_no_longer_connect(auth, chair, live):
+    auth.login()
+    auth.logout()
+    assert not live().is_connected()
+
+
+def test_clock_answers_with_the_server_time(auth, chair, live):
+    auth.login()
+    socket = live()
+    ack = socket.emit("clock", {}, callback=True)
+    assert ack["ok"] is True
+    assert abs(ack["server_time"] - time.time() * 1000) < 5000
+
+
+def test_malformed_commands_get_an_error_ack_and_the_connection_survives(auth, chair, live):
+    auth.login()
+    socket = live()
+    socket.get_received()
+    for payload in ("x" * 10_000, ["a", "list"], {"unexpected": True}, 42):
+        ack = socket.emit("clock", payload, callback=True)
+        assert ack == {"ok": False, "error": {"code": "invalid", "message": "This command takes no details."}}
+    ack = socket.emit("clock", {}, {}, callback=True)  # one argument too many
+    assert ack["ok"] is False and ack["error"]["code"] == "internal"
+    assert socket.is_connected()
+    assert socket.emit("clock", callback=True)["ok"] is True
