@@ -8,6 +8,7 @@ import argparse  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
 import resource  # noqa: E402
+import signal  # noqa: E402
 import socket  # noqa: E402
 import sys  # noqa: E402
 
@@ -52,6 +53,15 @@ def address_to_open(host: str, port: int) -> str:
     return f"http://{host}:{port}/"
 
 
+def stop_on_sigterm() -> None:
+    """systemd stops a service with SIGTERM: leave the way Ctrl-C does, cleanly."""
+
+    def stop(_signum, _frame):
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -63,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     files = raise_open_file_limit(args.max_connections + 256)
     if files < args.max_connections:
         logging.warning("open-file limit %d is below --max-connections %d", files, args.max_connections)
+    stop_on_sigterm()
     print(f"facilitator {__version__} on {app.config['ENV_NAME']}: open {address_to_open(args.host, args.port)}", flush=True)
     socketio.run(
         app,

@@ -1,0 +1,177 @@
+"""The production entry point, for real: run.py under eventlet in a subprocess.
+
+In-process tests use the threading mode; only these exercise eventlet, the
+WebSocket transport and the connection ceiling that production runs with.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+import socketio
+
+pytestmark = pytest.mark.server
+
+ROOT = Path(__file__).resolve().parents[2]
+EMAIL = "chair@council.example"
+PASSWORD = "a long enough password"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    port: int
+    process: subprocess.Popen
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text()
+
+
+def start_server(workdir: Path) -> Server:
+    """Set up a fresh database with one chair, start run.py, wait until it answers."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FACILITATOR_", "SOCKETIO_", "ASYNC_MODE"))}
+    env.update(
+        FACILITATOR_ENV="production",
+        SECRET_KEY=secrets.token_hex(32),
+        DATABASE_URL=f"sqlite:///{workdir / 'facilitator.sqlite3'}",
+        SESSION_COOKIE_SECURE="false",  # plain HTTP on loopback
+    )
+    flask = [sys.executable, "-m", "flask", "--app", "facilitator"]
+    subprocess.run([*flask, "init-db"], env=env, check=True, capture_output=True, timeout=120)
+    subprocess.run([*flask, "create-chair", EMAIL], env=env, input=PASSWORD + "\n", text=True, check=True, capture_output=True, timeout=120)
+
+    port = free_port()
+    log = workdir / "server.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "run.py"), "--host", "127.0.0.1", "--port", str(port)],
+            env=env, stdout=output, stderr=subprocess.STDOUT, cwd=workdir,
+        )
+    server = Server(f"http://127.0.0.1:{port}", port, process, log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"run.py exited early:\n{server.output()}"
+        try:
+            if requests.get(server.url + "/healthz", timeout=2).status_code == 200:
+                return server
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    process.kill()
+    raise AssertionError(f"run.py did not answer within 60 s:\n{server.output()}")
+
+
+def stop_server(server: Server, sig: int = signal.SIGINT) -> int:
+    if server.process.poll() is None:
+        server.process.send_signal(sig)
+        try:
+            server.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
+            raise AssertionError(f"run.py did not stop within 15 s:\n{server.output()}")
+    return server.process.returncode
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    server = start_server(tmp_path_factory.mktemp("run_py"))
+    yield server
+    stop_server(server)
+
+
+def signed_in_cookie(server: Server) -> str:
+    session = requests.Session()
+    page = session.get(server.url + "/login", timeout=5).text
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    response = session.post(
+        server.url + "/login",
+        data={"email": EMAIL, "password": PASSWORD, "csrf_token": token},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert response.status_code == 302, response.text
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in session.cookies)
+
+
+def test_prints_the_address_to_open(server):
+    assert f"open http://127.0.0.1:{server.port}/" in server.output()
+
+
+def test_health_reports_eventlet(server):
+    body = requests.get(server.url + "/healthz", timeout=5).json()
+    assert body["status"] == "ok"
+    assert body["async_mode"] == "eventlet"
+
+
+def test_chair_connects_over_websocket_and_is_greeted(server):
+    greeted = threading.Event()
+    hello = {}
+    client = socketio.Client(reconnection=False)
+
+    @client.on("hello")
+    def on_hello(data):
+        hello.update(data)
+        greeted.set()
+
+    client.connect(server.url, headers={"Cookie": signed_in_cookie(server)}, transports=["websocket"], wait_timeout=10)
+    try:
+        assert client.transport() == "websocket"
+        assert greeted.wait(10), "no hello from the server"
+        assert hello["viewer"] == "chair"
+        ack = client.call("clock", {}, timeout=10)
+        assert ack["ok"] is True
+        assert abs(ack["server_time"] - time.time() * 1000) < 5000
+    finally:
+        client.disconnect()
+
+
+def test_anonymous_socket_is_refused(server):
+    client = socketio.Client(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(server.url, transports=["websocket"], wait_timeout=10)
+    assert not client.connected
+
+
+def test_holds_more_connections_than_eventlets_default_ceiling(server):
+    """eventlet serves 1024 connections at once unless told otherwise: a thousand phones."""
+    held = []
+    try:
+        for _ in range(1100):
+            connection = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            connection.sendall(b"GET /healthz HTTP/1.1\r\n")  # never finished: holds its place
+            held.append(connection)
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as latest:
+            latest.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            assert latest.recv(64).startswith(b"HTTP/1.1 200")
+    finally:
+        for connection in held:
+            connection.close()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_shuts_down_cleanly(tmp_path, sig):
+    server = start_server(tmp_path)
+    client = socketio.Client(reconnection=False)
+    client.connect(server.url, headers={"Cookie": signed_in_cookie(server)}, transports=["websocket"], wait_timeout=10)
+    assert stop_server(server, sig) == 0
+    assert "Traceback" not in server.output()
+    client.disconnect()
