@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from sqlalchemy import inspect, select, text
 
 from facilitator.extensions import db
@@ -32,18 +33,19 @@ def test_create_chair_reads_the_password_from_stdin(app, runner):
         assert "correct horse battery" not in chair.password_hash
 
 
-def test_create_chair_rejects_a_bad_email(app, runner):
-    result = runner.invoke(args=["create-chair", "not-an-address"], input="correct horse battery\n")
+@pytest.mark.parametrize(
+    ("email", "password", "message"),
+    [
+        ("not-an-address", "correct horse battery", "Enter an e-mail address like name@council.gov.uk."),
+        ("alex@council.example", "short", "Use a password of at least 12 characters."),
+        ("alex@council.example", " " * 20, "A password cannot be only spaces."),
+    ],
+    ids=["bad-email", "short-password", "blank-password"],
+)
+def test_create_chair_rejects_bad_input_with_a_clear_error(app, runner, email, password, message):
+    result = runner.invoke(args=["create-chair", email], input=password + "\n")
     assert result.exit_code == 2
-    assert "Enter an e-mail address like name@council.gov.uk." in result.output
-    with app.app_context():
-        assert db.session.scalar(select(Chair)) is None
-
-
-def test_create_chair_rejects_a_short_password(app, runner):
-    result = runner.invoke(args=["create-chair", "alex@council.example"], input="short\n")
-    assert result.exit_code == 2
-    assert "Use a password of at least 12 characters." in result.output
+    assert message in result.output
     with app.app_context():
         assert db.session.scalar(select(Chair)) is None
 
