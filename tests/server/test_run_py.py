@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import secrets
 import signal
 import socket
@@ -151,8 +152,30 @@ def test_anonymous_socket_is_refused(server):
     assert not client.connected
 
 
+@pytest.mark.parametrize("same_site", [True, False], ids=["same-site", "another-site"])
+def test_only_the_sites_own_pages_may_open_a_socket(server, same_site):
+    """A page on another site cannot ride a chair's cookie into a meeting.
+
+    Polling, because the WebSocket client library adds an Origin header of its own.
+    """
+    origin = server.url if same_site else "https://evil.example"
+    client = socketio.Client(reconnection=False)
+    headers = {"Cookie": signed_in_cookie(server), "Origin": origin}
+    if same_site:
+        client.connect(server.url, headers=headers, transports=["polling"], wait_timeout=10)
+        assert client.connected
+        client.disconnect()
+    else:
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            client.connect(server.url, headers=headers, transports=["polling"], wait_timeout=10)
+        assert not client.connected
+
+
 def test_holds_more_connections_than_eventlets_default_ceiling(server):
     """eventlet serves 1024 connections at once unless told otherwise: a thousand phones."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 2048:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(2048, hard), hard))
     held = []
     try:
         for _ in range(1100):
