@@ -5,6 +5,7 @@ eventlet.monkey_patch()
 # The production entry point: eventlet is patched in above, before anything
 # else is imported; the app itself never imports eventlet.
 import argparse  # noqa: E402
+import functools  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
 import resource  # noqa: E402
@@ -19,6 +20,10 @@ from facilitator.extensions import socketio  # noqa: E402
 # eventlet's default ceiling is 1024 simultaneous connections: about a
 # thousand phones. Each phone holds one.
 DEFAULT_MAX_CONNECTIONS = 10_000
+# Connections waiting to be accepted. eventlet.listen's default of 50 drops the
+# SYNs of a burst (a room of phones scanning at once, every phone reconnecting
+# after a restart), and each dropped one waits a second or more to retry.
+DEFAULT_BACKLOG = 2048
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -30,6 +35,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=int(os.environ.get("MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS)),
         help=f"simultaneous connections this process accepts [MAX_CONNECTIONS, {DEFAULT_MAX_CONNECTIONS}]",
+    )
+    parser.add_argument(
+        "--backlog",
+        type=int,
+        default=DEFAULT_BACKLOG,
+        help=f"connections queued for accepting (capped by net.core.somaxconn) [{DEFAULT_BACKLOG}]",
     )
     parser.add_argument("--access-log", action="store_true", help="log every request (off by default: URLs carry join codes)")
     return parser.parse_args(argv)
@@ -53,6 +64,11 @@ def address_to_open(host: str, port: int) -> str:
     return f"http://{host}:{port}/"
 
 
+def listen_with_backlog(backlog: int) -> None:
+    """socketio.run() opens its socket with eventlet.listen(): give that call our backlog."""
+    eventlet.listen = functools.partial(eventlet.listen, backlog=backlog)
+
+
 def stop_on_sigterm() -> None:
     """systemd stops a service with SIGTERM: leave the way Ctrl-C does, cleanly."""
 
@@ -74,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     if files < args.max_connections:
         logging.warning("open-file limit %d is below --max-connections %d", files, args.max_connections)
     stop_on_sigterm()
+    listen_with_backlog(args.backlog)
     print(f"facilitator {__version__} on {app.config['ENV_NAME']}: open {address_to_open(args.host, args.port)}", flush=True)
     socketio.run(
         app,

@@ -190,6 +190,15 @@ def test_holds_more_connections_than_eventlets_default_ceiling(server):
             connection.close()
 
 
+def test_queues_a_burst_of_connections(server):
+    """A room of phones scanning at once must not overflow the accept queue (eventlet's is 50)."""
+    listening = subprocess.run(
+        ["ss", "-ltnH", f"sport = :{server.port}"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    somaxconn = int(Path("/proc/sys/net/core/somaxconn").read_text())
+    assert int(listening[2]) == min(2048, somaxconn)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_shuts_down_cleanly(tmp_path, sig):
     server = start_server(tmp_path)
