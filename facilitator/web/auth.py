@@ -20,11 +20,17 @@ bp = Blueprint("auth", __name__)
 class LoginForm(FlaskForm):
     email = EmailField(
         _l("E-mail address"),
-        validators=[InputRequired(message=_l("Enter your e-mail address.")), Length(max=254)],
+        validators=[
+            InputRequired(message=_l("Enter your e-mail address.")),
+            Length(max=254, message=_l("An e-mail address is at most 254 characters.")),
+        ],
     )
     password = PasswordField(
         _l("Password"),
-        validators=[InputRequired(message=_l("Enter your password.")), Length(max=accounts.MAX_PASSWORD_LENGTH)],
+        validators=[
+            InputRequired(message=_l("Enter your password.")),
+            Length(max=accounts.MAX_PASSWORD_LENGTH, message=_l("That password is too long.")),
+        ],
     )
 
 

@@ -4,7 +4,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from facilitator.services import meetings
 
@@ -19,8 +19,15 @@ class JoinCodeForm(FlaskForm):
     code = StringField(
         _l("Join code"),
         description=_l("The code shown on the room screen, for example K7M QTRA."),
-        validators=[InputRequired(message=_l("Enter the join code.")), Length(max=20)],
+        validators=[
+            InputRequired(message=_l("Enter the join code.")),
+            Length(max=20, message=_l("A join code is 7 letters and numbers.")),
+        ],
     )
+
+    def validate_code(self, field):
+        if not meetings.normalise_join_code(field.data):
+            raise ValidationError(_l("Enter the join code."))
 
 
 @bp.get("/")

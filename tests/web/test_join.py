@@ -41,6 +41,15 @@ def test_empty_code_is_explained(client):
     assert "Enter the join code." in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("typed", ["- - -", "x" * 21, "ÉÉÉ", "<script>alert(1)</script>"])
+def test_odd_codes_are_answered_plainly(client, typed):
+    response = client.get("/join/", query_string={"code": typed}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code in (400, 404)
+    assert "<script>alert" not in html
+    assert "Something went wrong" not in html
+
+
 @pytest.mark.parametrize("code", ["AAAAAAA", "0OIL1ZS", "x" * 300, "<script>", "%00"])
 def test_unknown_code_gets_a_plain_message_and_nothing_else(client, meeting, code):
     response = client.get(f"/join/{code}")
