@@ -46,8 +46,9 @@ def chair(app):
     return chair
 
 
-def csrf_token(response) -> str:
-    match = re.search(r'name="csrf-token" content="([^"]+)"', response.get_data(as_text=True))
+def csrf_token(page: str) -> str:
+    """The CSRF token a page carries for its scripts and forms."""
+    match = re.search(r'name="csrf-token" content="([^"]+)"', page)
     assert match, "the page has no CSRF token"
     return match.group(1)
 
@@ -57,12 +58,12 @@ class AuthActions:
         self._client = client
 
     def login(self, email=CHAIR_EMAIL, password=CHAIR_PASSWORD, next_path=None):
-        token = csrf_token(self._client.get("/login"))
+        token = csrf_token(self._client.get("/login").get_data(as_text=True))
         url = "/login" if next_path is None else f"/login?next={next_path}"
         return self._client.post(url, data={"email": email, "password": password, "csrf_token": token})
 
     def logout(self):
-        token = csrf_token(self._client.get("/meetings/"))
+        token = csrf_token(self._client.get("/meetings/").get_data(as_text=True))
         return self._client.post("/logout", data={"csrf_token": token})
 
 

@@ -5,9 +5,11 @@ import re
 import pytest
 from sqlalchemy import inspect, select, text
 
+from facilitator import create_app
 from facilitator.extensions import db
 from facilitator.models import Chair, Meeting
 from facilitator.services import accounts
+from tests.conftest import AuthActions
 
 
 def test_init_db_twice_is_harmless(app, runner):
@@ -65,8 +67,6 @@ def test_demo_prints_links_that_work(app, runner, client):
     join = re.search(r"Join URL:\s+http://192\.0\.2\.10:8080(/\S+)", result.output).group(1)
 
     assert client.get(join).status_code == 200
-    from tests.conftest import AuthActions
-
     assert AuthActions(client).login(email=email, password=password, next_path=console).headers["Location"] == console
     assert client.get(console).status_code == 200
 
@@ -82,8 +82,6 @@ def test_demo_run_again_refreshes_the_password_and_keeps_one_meeting(app, runner
 
 
 def test_demo_is_refused_in_production(tmp_path):
-    from facilitator import create_app
-
     app = create_app(
         {"ENV_NAME": "production", "SECRET_KEY": "p" * 40, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}"}
     )

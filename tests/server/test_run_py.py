@@ -7,7 +7,6 @@ WebSocket transport and the connection ceiling that production runs with.
 from __future__ import annotations
 
 import os
-import re
 import resource
 import secrets
 import signal
@@ -22,6 +21,8 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
+
+from tests.conftest import csrf_token
 
 pytestmark = pytest.mark.server
 
@@ -101,8 +102,7 @@ def server(tmp_path_factory):
 
 def signed_in_cookie(server: Server) -> str:
     session = requests.Session()
-    page = session.get(server.url + "/login", timeout=5).text
-    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    token = csrf_token(session.get(server.url + "/login", timeout=5).text)
     response = session.post(
         server.url + "/login",
         data={"email": EMAIL, "password": PASSWORD, "csrf_token": token},
