@@ -11,11 +11,21 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from flask import g, session
+from sqlalchemy import select
 
 from facilitator.extensions import db
-from facilitator.models import Chair, Meeting
+from facilitator.models import Chair, Meeting, MeetingMember, MemberRole
 
 SESSION_CHAIR_KEY = "chair_id"
+SESSION_VERSION_KEY = "chair_session_version"
+
+
+class MeetingRole(StrEnum):
+    """What a chair is to one meeting."""
+
+    OWNER = "owner"
+    CO_CHAIR = MemberRole.CO_CHAIR.value
+    MINUTE_TAKER = MemberRole.MINUTE_TAKER.value
 
 
 class ViewerKind(StrEnum):
@@ -41,7 +51,8 @@ ANONYMOUS = Viewer(ViewerKind.ANONYMOUS)
 def current_viewer() -> Viewer:
     """Identify the person from the session (once per request or live event).
 
-    A deleted account counts as nobody.
+    A deleted account counts as nobody, and so does a session from before the
+    chair's last password change.
     """
     if "viewer" not in g:
         g.viewer = _viewer_from_session()
@@ -52,7 +63,7 @@ def _viewer_from_session() -> Viewer:
     chair_id = session.get(SESSION_CHAIR_KEY)
     if isinstance(chair_id, int):
         chair = db.session.get(Chair, chair_id)
-        if chair is not None:
+        if chair is not None and session.get(SESSION_VERSION_KEY) == chair.session_version:
             return Viewer(ViewerKind.CHAIR, chair=chair)
     return ANONYMOUS
 
@@ -61,6 +72,7 @@ def sign_in(chair: Chair) -> None:
     """Start a fresh session for this chair (a new session defeats fixation)."""
     session.clear()
     session[SESSION_CHAIR_KEY] = chair.id
+    session[SESSION_VERSION_KEY] = chair.session_version
     session.permanent = True
     g.pop("viewer", None)
 
@@ -70,9 +82,38 @@ def sign_out() -> None:
     g.pop("viewer", None)
 
 
+def role_in(viewer: Viewer, meeting: Meeting) -> MeetingRole | None:
+    """The viewer's role in a meeting: owner, co-chair, minute-taker, or none."""
+    if not viewer.is_chair or viewer.chair is None:
+        return None
+    if meeting.owner_id == viewer.chair.id:
+        return MeetingRole.OWNER
+    role = db.session.scalar(
+        select(MeetingMember.role).where(
+            MeetingMember.meeting_id == meeting.id, MeetingMember.chair_id == viewer.chair.id
+        )
+    )
+    return None if role is None else MeetingRole(role.value)
+
+
+def may_view(viewer: Viewer, meeting: Meeting) -> bool:
+    """Any chair with a role in the meeting may open it."""
+    return role_in(viewer, meeting) is not None
+
+
 def may_run(viewer: Viewer, meeting: Meeting) -> bool:
-    """A chair runs the meetings they own."""
-    return viewer.is_chair and viewer.chair is not None and meeting.owner_id == viewer.chair.id
+    """The owner and co-chairs run a meeting: its agenda, people and stages."""
+    return role_in(viewer, meeting) in (MeetingRole.OWNER, MeetingRole.CO_CHAIR)
+
+
+def may_manage(viewer: Viewer, meeting: Meeting) -> bool:
+    """Only the owner deletes a meeting or decides who else has access."""
+    return role_in(viewer, meeting) is MeetingRole.OWNER
+
+
+def may_administer(viewer: Viewer) -> bool:
+    """Admin chairs create other chairs' accounts."""
+    return viewer.is_chair and viewer.chair is not None and viewer.chair.is_admin
 
 
 def may_connect(viewer: Viewer) -> bool:

@@ -13,13 +13,20 @@ from sqlalchemy import select
 from facilitator import database
 from facilitator.extensions import db
 from facilitator.models import Meeting
-from facilitator.services import accounts, meetings
+from facilitator.services import accounts, meetings, people
 from facilitator.services.errors import ValidationError
 from facilitator.web.urls import external_url, join_url
 
 DEMO_EMAIL = "chair@demo.invalid"
 DEMO_MEETING_TITLE = "Family Group Conference for the J. family"
 DEFAULT_URL = "http://127.0.0.1:5000"
+DEMO_PEOPLE = (
+    ("Kerry", "Mum", "family", ()),
+    ("Pat", "Nan", "family", ()),
+    ("J.", "", "family", ("is_child",)),
+    ("Amira", "J.'s advocate", "professional", ("is_advocate", "may_stay_in_private_time")),
+    ("Dan", "Social worker", "professional", ("is_referrer",)),
+)
 
 
 @click.command("init-db")
@@ -71,8 +78,16 @@ def demo(base_url: str | None) -> None:
     )
     if meeting is None or not meeting.is_open:
         meeting = meetings.create_meeting(
-            chair, DEMO_MEETING_TITLE, purpose="To make a plan, with the family, for J. to be safe and well."
+            chair,
+            meetings.Details(
+                title=DEMO_MEETING_TITLE,
+                purpose="To make a plan, with the family, for J. to be safe and well.",
+                venue="Riverside Family Centre, room 2",
+            ),
+            format_key="family_group_conference",
         )
+        for name, relation, side, flags in DEMO_PEOPLE:
+            people.add_person(meeting, people.PersonDetails(name, relation, side, frozenset(flags)))
     with current_app.test_request_context(base_url=base_url):
         console = external_url("meetings.console", meeting_id=meeting.id)
         join = join_url(meeting)

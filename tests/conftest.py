@@ -10,7 +10,8 @@ import pytest
 
 from facilitator import create_app, database
 from facilitator.extensions import db, socketio
-from facilitator.services import accounts
+from facilitator.models import Chair
+from facilitator.services import accounts, meetings
 
 CHAIR_EMAIL = "sam.patel@council.example"
 CHAIR_PASSWORD = "a long enough password"
@@ -44,6 +45,21 @@ def chair(app):
         db.session.refresh(chair)
         db.session.expunge(chair)
     return chair
+
+
+@pytest.fixture
+def make_meeting(app, chair):
+    """Set up meetings from a format, owned by the chair unless another owner is named."""
+
+    def make(title="FGC for the J. family", format_key="family_group_conference", owner_id=None, **details):
+        with app.app_context():
+            owner = db.session.get(Chair, owner_id or chair.id)
+            meeting = meetings.create_meeting(owner, meetings.Details(title=title, **details), format_key)
+            db.session.refresh(meeting)
+            db.session.expunge(meeting)
+        return meeting
+
+    return make
 
 
 def csrf_token(page: str) -> str:

@@ -13,7 +13,7 @@ import facilitator
 PACKAGE = Path(facilitator.__file__).parent
 TEMPLATES = sorted((PACKAGE / "templates").rglob("*.html"))
 OWN_STATIC = sorted(p for p in (PACKAGE / "static").rglob("*") if p.is_file() and "vendor" not in p.parts)
-JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
+JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 TRANSLATABLE_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label", "aria-description", "content"}
 
 
@@ -74,5 +74,5 @@ def test_the_checks_catch_what_they_look_for(tmp_path):
 @pytest.mark.parametrize("path", TEMPLATES + OWN_STATIC, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_nothing_is_loaded_from_another_host(path):
     text = JINJA.sub(" ", path.read_text())
-    addresses = re.findall(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}[^\s\"')]*", text, re.I)
+    addresses = re.findall(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}[^\s\"')]*", text, re.IGNORECASE)
     assert [a for a in addresses if not a.startswith("http://www.w3.org/")] == []

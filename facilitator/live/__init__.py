@@ -6,7 +6,7 @@ from facilitator.extensions import socketio
 
 # Imported before any server exists: Flask-SocketIO copies the handlers it has
 # collected into each app's server, but binds later ones to the current one only.
-from facilitator.live import events  # noqa: F401,E402
+from facilitator.live import events  # noqa: F401
 
 
 def init_app(app: Flask) -> None:

@@ -20,7 +20,23 @@ class Chair(db.Model):
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(default=False)
+    # Part of every session; raising it (a new password) ends every other session.
+    session_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:
         return f"<Chair {self.id}>"
+
+
+class LoginFailure(db.Model):
+    """A failed sign-in, kept briefly so that guessing slows down.
+
+    Keyed by a hash of the e-mail address or of the network address, so the
+    table holds no personal data in the clear.
+    """
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

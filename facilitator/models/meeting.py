@@ -3,11 +3,13 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilitator.extensions import db
 from facilitator.models.account import Chair
+from facilitator.models.agenda import Stage, enum_column
+from facilitator.models.people import Participant
 from facilitator.models.types import UTCDateTime, utcnow
 
 
@@ -15,6 +17,13 @@ class MeetingStatus(enum.StrEnum):
     SCHEDULED = "scheduled"
     LIVE = "live"
     CLOSED = "closed"
+
+
+class MemberRole(enum.StrEnum):
+    """What another chair given access to a meeting may do there."""
+
+    CO_CHAIR = "co_chair"  # runs the meeting alongside its owner
+    MINUTE_TAKER = "minute_taker"  # follows the meeting and records actions
 
 
 class Meeting(db.Model):
@@ -27,11 +36,14 @@ class Meeting(db.Model):
     # Initials, not a child's full name: the title is shown on the room screen.
     title: Mapped[str] = mapped_column(String(120))
     purpose: Mapped[str] = mapped_column(String(300), default="")
+    # The format the agenda was made from; the agenda itself is the meeting's own.
+    format_key: Mapped[str] = mapped_column(String(40), default="")
+    venue: Mapped[str] = mapped_column(String(120), default="")
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[MeetingStatus] = mapped_column(
-        Enum(MeetingStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
-        default=MeetingStatus.SCHEDULED,
-    )
+    status: Mapped[MeetingStatus] = mapped_column(enum_column(MeetingStatus, 16), default=MeetingStatus.SCHEDULED)
+    # Position of the stage the meeting is at; None until it starts. Stages up to
+    # here have been reached and can no longer be moved, edited or removed.
+    current_position: Mapped[int | None]
     # Short, typed by people whose phone cannot scan; unique for ever, so an old
     # code never opens a newer meeting.
     join_code: Mapped[str] = mapped_column(String(8), unique=True)
@@ -40,10 +52,37 @@ class Meeting(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     owner: Mapped[Chair] = relationship()
+    stages: Mapped[list[Stage]] = relationship(
+        order_by=Stage.position, cascade="all, delete-orphan", passive_deletes=True
+    )
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="meeting", order_by=Participant.id, cascade="all, delete-orphan", passive_deletes=True
+    )
+    members: Mapped[list["MeetingMember"]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def is_open(self) -> bool:
         return self.status is not MeetingStatus.CLOSED
 
+    def has_reached(self, stage: Stage) -> bool:
+        return self.current_position is not None and stage.position <= self.current_position
+
     def __repr__(self) -> str:
         return f"<Meeting {self.id} {self.status.value}>"
+
+
+class MeetingMember(db.Model):
+    """Another chair given access to a meeting by its owner."""
+
+    __tablename__ = "meeting_member"
+    __table_args__ = (UniqueConstraint("meeting_id", "chair_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    chair_id: Mapped[int] = mapped_column(ForeignKey("chair.id", ondelete="CASCADE"), index=True)
+    role: Mapped[MemberRole] = mapped_column(enum_column(MemberRole, 16))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="members")
+    chair: Mapped[Chair] = relationship()

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import math
 import re
+import secrets
+from datetime import timedelta
 from functools import cache
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from facilitator.extensions import db
-from facilitator.models import Chair
-from facilitator.services.errors import ValidationError
+from facilitator.models import Chair, LoginFailure
+from facilitator.models.types import utcnow
+from facilitator.services.errors import ServiceError, ValidationError
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 200
@@ -71,8 +78,31 @@ def create_chair(email: str, password: str, display_name: str = "", is_admin: bo
 
 
 def set_password(chair: Chair, password: str) -> None:
+    """Give the chair a new password and end every session signed in with the old one."""
     chair.password_hash = generate_password_hash(validate_password(password))
+    chair.session_version += 1
     db.session.commit()
+
+
+def change_password(chair: Chair, current: str, new: str, confirmation: str) -> None:
+    """A chair changes their own password, proving they know the current one."""
+    if not check_password_hash(chair.password_hash, current):
+        raise ValidationError("current_password", _("That is not your current password."))
+    validate_password(new)
+    if new != confirmation:
+        raise ValidationError("confirmation", _("The two new passwords are different. Type the same one twice."))
+    if new == current:
+        raise ValidationError("password", _("Choose a password different from the current one."))
+    set_password(chair, new)
+
+
+def new_temporary_password() -> str:
+    """A password an admin hands over once, for the new chair to change."""
+    return secrets.token_urlsafe(12)
+
+
+def all_chairs() -> list[Chair]:
+    return list(db.session.scalars(select(Chair).order_by(Chair.display_name, Chair.email)))
 
 
 def authenticate(email: str, password: str) -> Chair | None:
@@ -91,3 +121,56 @@ def authenticate(email: str, password: str) -> Chair | None:
 @cache
 def _unused_hash() -> str:
     return generate_password_hash("a password nobody has")
+
+
+# Sign-in throttling. Failures are counted per account and per network
+# address over a sliding window, in the database, so every server process
+# sees the same count.
+FAILURE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ADDRESS = 20
+
+
+class TooManyAttempts(ServiceError):
+    code = "too_many_attempts"
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(
+            _("Too many failed attempts to sign in. Wait %(minutes)d minutes and try again.", minutes=minutes)
+        )
+        self.minutes = minutes
+
+
+def _failure_key(scope: str, value: str) -> str:
+    """A keyed hash, so the table holds neither addresses nor e-mails in the clear."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, f"{scope}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def sign_in(email: str, password: str, address: str) -> Chair | None:
+    """Check a sign-in attempt, refusing it unheard while too many have failed.
+
+    Raises TooManyAttempts after MAX_FAILURES_PER_ACCOUNT failures for one
+    e-mail address, or MAX_FAILURES_PER_ADDRESS from one network address,
+    within FAILURE_WINDOW; the refusal lifts as the failures age.
+    """
+    now = utcnow()
+    since = now - FAILURE_WINDOW
+    db.session.execute(delete(LoginFailure).where(LoginFailure.at < since))
+    account_key = _failure_key("account", normalise_email(email))
+    address_key = _failure_key("address", address)
+    for key, limit in ((account_key, MAX_FAILURES_PER_ACCOUNT), (address_key, MAX_FAILURES_PER_ADDRESS)):
+        count, oldest = db.session.execute(
+            select(func.count(), func.min(LoginFailure.at)).where(LoginFailure.key_hash == key)
+        ).one()
+        if count >= limit:
+            db.session.commit()
+            wait = oldest + FAILURE_WINDOW - now
+            raise TooManyAttempts(max(1, math.ceil(wait.total_seconds() / 60)))
+    chair = authenticate(email, password)
+    if chair is None:
+        db.session.add_all([LoginFailure(key_hash=account_key, at=now), LoginFailure(key_hash=address_key, at=now)])
+    else:
+        db.session.execute(delete(LoginFailure).where(LoginFailure.key_hash == account_key))
+    db.session.commit()
+    return chair

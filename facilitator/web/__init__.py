@@ -3,15 +3,33 @@
 from flask import Flask, redirect, url_for
 
 from facilitator import access
-from facilitator.web import auth, display, errors, headers, health, join, meetings
+from facilitator.web import (
+    account,
+    agenda,
+    auth,
+    display,
+    errors,
+    headers,
+    health,
+    join,
+    meetings,
+    people,
+    sharing,
+)
 
 
 def init_app(app: Flask) -> None:
-    for module in (health, auth, meetings, join):
+    for module in (health, auth, account, meetings, agenda, people, sharing, join):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     display.init_app(app)
     headers.init_app(app)
     app.add_url_rule("/", "index", lambda: redirect(url_for("meetings.index")))
     # A function, not a value: pages that never show the header never query for it.
-    app.jinja_env.globals["current_viewer"] = access.current_viewer
+    app.jinja_env.globals.update(
+        current_viewer=access.current_viewer,
+        # What to offer on a page; the views check the same rules again on submit.
+        may_run=lambda meeting: access.may_run(access.current_viewer(), meeting),
+        may_manage=lambda meeting: access.may_manage(access.current_viewer(), meeting),
+        may_administer=lambda: access.may_administer(access.current_viewer()),
+    )

@@ -60,14 +60,17 @@ def login():
     """Sign a chair in with e-mail and password."""
     form = LoginForm()
     if form.validate_on_submit():
-        chair = accounts.authenticate(form.email.data, form.password.data)
+        try:
+            chair = accounts.sign_in(form.email.data, form.password.data, request.remote_addr or "")
+        except accounts.TooManyAttempts as refusal:
+            form.form_errors.append(refusal.message)
+            return render_template("auth/login.html", form=form), 429
         if chair is not None:
             access.sign_in(chair)
             return redirect(_safe_next(request.args.get("next")))
         # One message for both cases: it must not reveal which accounts exist.
         form.form_errors.append(_("That e-mail address and password do not match an account."))
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), 400 if form.errors or form.form_errors else 200
 
 
 @bp.post("/logout")

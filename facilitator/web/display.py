@@ -3,7 +3,9 @@
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from facilitator.models import MeetingStatus
+from facilitator import formats
+from facilitator.access import MeetingRole
+from facilitator.models import MeetingStatus, Side, StageKind
 
 STATUS_LABELS = {
     MeetingStatus.SCHEDULED: _l("Scheduled"),
@@ -11,9 +13,47 @@ STATUS_LABELS = {
     MeetingStatus.CLOSED: _l("Closed"),
 }
 
+STAGE_KIND_LABELS = {
+    StageKind.WELCOME: _l("Welcome"),
+    StageKind.CHECK_IN: _l("Check-in round"),
+    StageKind.QUESTION_ROUND: _l("Question round"),
+    StageKind.INFORMATION_SHARING: _l("Information sharing"),
+    StageKind.OFFERS: _l("\u201cThis is what I can do to help\u2026\u201d round"),
+    StageKind.PRIVATE_TIME: _l("Private family time"),
+    StageKind.PLAN: _l("The plan"),
+    StageKind.PLAN_REVIEW: _l("Reviewing the plan"),
+    StageKind.SCALING: _l("Scaling 0 to 10"),
+    StageKind.AGREEMENT: _l("Agreement"),
+    StageKind.CHECK_OUT: _l("Check-out round"),
+}
+
+SIDE_LABELS = {
+    Side.FAMILY: _l("Family and friends"),
+    Side.PROFESSIONAL: _l("Professional"),
+}
+
+FLAG_LABELS = {
+    "is_child": _l("Child or young person"),
+    "is_advocate": _l("Advocate"),
+    "is_interpreter": _l("Interpreter"),
+    "is_referrer": _l("Referrer"),
+    "may_stay_in_private_time": _l("May stay in private family time"),
+}
+
+ROLE_LABELS = {
+    MeetingRole.OWNER: _l("Chair"),
+    MeetingRole.CO_CHAIR: _l("Co-chair"),
+    MeetingRole.MINUTE_TAKER: _l("Minute-taker"),
+}
+
 
 def status_label(status: MeetingStatus) -> str:
     return str(STATUS_LABELS[status])
+
+
+def format_name(key: str) -> str:
+    meeting_format = formats.get(key)
+    return str(meeting_format.name) if meeting_format else ""
 
 
 def group_join_code(code: str) -> str:
@@ -22,5 +62,12 @@ def group_join_code(code: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals["status_label"] = status_label
+    app.jinja_env.globals.update(
+        status_label=status_label,
+        format_name=format_name,
+        stage_kind_labels=STAGE_KIND_LABELS,
+        side_labels=SIDE_LABELS,
+        flag_labels=FLAG_LABELS,
+        role_labels=ROLE_LABELS,
+    )
     app.jinja_env.filters["join_code"] = group_join_code

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from facilitator.services import meetings
+from facilitator.services import meetings, people
 
 bp = Blueprint("join", __name__, url_prefix="/join")
 
@@ -47,3 +47,12 @@ def meeting(code: str):
     if found is None:
         return render_template("join/unknown_code.html", form=JoinCodeForm()), 404
     return render_template("join/meeting.html", meeting=found)
+
+
+@bp.get("/invite/<token>")
+def invited(token: str):
+    """A personal join link: the meeting, greeting the person it was made for."""
+    person = people.find_invited(token)
+    if person is None:
+        return render_template("join/unknown_invite.html", form=JoinCodeForm()), 404
+    return render_template("join/meeting.html", meeting=person.meeting, person=person)

@@ -1,30 +1,170 @@
-"""The chair's meetings: the list, and the console for running one."""
+"""The chair's meetings: the dashboard, setting one up, and the console for running it."""
 
-from flask import Blueprint, abort, g, render_template
+from __future__ import annotations
 
-from facilitator import access
+from collections.abc import Callable
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, StringField, TextAreaField, TimeField
+from wtforms.validators import Optional
+
+from facilitator import access, formats
+from facilitator.access import Viewer
 from facilitator.extensions import db
-from facilitator.models import Meeting
+from facilitator.models import Meeting, MeetingStatus
 from facilitator.services import meetings
+from facilitator.services.errors import ValidationError
 from facilitator.web.auth import chair_required
+from facilitator.web.forms import show_error, status_of
 from facilitator.web.urls import join_url
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
 
-def meeting_for_chair(meeting_id: int) -> Meeting:
-    """The meeting, if this chair runs it; otherwise 404, whether or not it exists."""
+def meeting_for_chair(meeting_id: int, permission: Callable[[Viewer, Meeting], bool] = access.may_view) -> Meeting:
+    """The meeting, if this chair may do this with it.
+
+    404 when they have no part in it, whether or not it exists; 403 when they
+    have a part but not this one (a minute-taker editing the agenda).
+    """
     meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not access.may_run(access.current_viewer(), meeting):
+    viewer = access.current_viewer()
+    if meeting is None or not access.may_view(viewer, meeting):
         abort(404)
+    if not permission(viewer, meeting):
+        abort(403)
     return meeting
+
+
+class DetailsForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        description=_l("Use initials, for example \u201cFamily Group Conference for the J. family\u201d, not a child's full name: the title is shown on the room screen."),
+    )
+    date = DateField(_l("Date"), validators=[Optional()], description=_l("For example 27/03/2027."))
+    time = TimeField(_l("Start time"), validators=[Optional()])
+    venue = StringField(_l("Venue"), description=_l("Where people meet, for example \u201cRiverside Family Centre, room 2\u201d."))
+    purpose = TextAreaField(_l("Purpose"), description=_l("In one sentence, in words the family would use."))
+
+    def details(self) -> meetings.Details:
+        return meetings.Details(
+            title=self.title.data or "",
+            purpose=self.purpose.data or "",
+            venue=self.venue.data or "",
+            scheduled_at=_scheduled_at(self.date.data, self.time.data),
+        )
+
+    def fill(self, meeting: Meeting) -> None:
+        self.title.data, self.purpose.data, self.venue.data = meeting.title, meeting.purpose, meeting.venue
+        if meeting.scheduled_at is not None:
+            local = meeting.scheduled_at.astimezone(_zone())
+            self.date.data, self.time.data = local.date(), local.time().replace(second=0, microsecond=0)
+
+
+class NewMeetingForm(DetailsForm):
+    format_key = RadioField(_l("Format"), choices=[], validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.format_key.choices = [(f.key, f.name) for f in formats.all_formats()]
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def _scheduled_at(day: date | None, start: time | None) -> datetime | None:
+    """The date and time as the chair means them, in the council's time zone."""
+    if day is None:
+        if start is not None:
+            raise ValidationError("date", _("Enter the date as well as the time."))
+        return None
+    return datetime.combine(day, start or time(0, 0), tzinfo=_zone())
 
 
 @bp.get("/")
 @chair_required
 def index():
-    """List the meetings this chair runs."""
-    return render_template("meetings/index.html", meetings=meetings.meetings_of(g.chair))
+    """The dashboard: live, upcoming and closed meetings this chair has a part in."""
+    grouped: dict[MeetingStatus, list[Meeting]] = {status: [] for status in MeetingStatus}
+    for meeting in meetings.meetings_of(g.chair):
+        grouped[meeting.status].append(meeting)
+    grouped[MeetingStatus.CLOSED].reverse()  # the most recent first
+    viewer = access.current_viewer()
+    return render_template(
+        "meetings/index.html",
+        grouped=grouped,
+        roles={meeting.id: access.role_in(viewer, meeting) for group in grouped.values() for meeting in group},
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@chair_required
+def new():
+    """Set up a meeting from one of the formats."""
+    form = NewMeetingForm()
+    if form.validate_on_submit():
+        try:
+            meeting = meetings.create_meeting(g.chair, form.details(), form.format_key.data or "")
+        except ValidationError as error:
+            show_error(form, error)
+        else:
+            flash(_("The meeting is set up. Check its agenda and add the people the family asked for."))
+            return redirect(url_for("agenda.edit", meeting_id=meeting.id))
+    descriptions = {
+        f.key: f"{f.description} {ngettext('%(num)d stage.', '%(num)d stages.', len(f.stages))}"
+        for f in formats.all_formats()
+    }
+    return render_template("meetings/new.html", form=form, descriptions=descriptions), status_of(form)
+
+
+@bp.route("/<int:meeting_id>/details", methods=["GET", "POST"])
+@chair_required
+def details(meeting_id: int):
+    """Change the meeting's title, date, venue or purpose."""
+    meeting = meeting_for_chair(meeting_id, access.may_run)
+    form = DetailsForm()
+    if not form.is_submitted():
+        form.fill(meeting)
+    if form.validate_on_submit():
+        try:
+            meetings.update_details(meeting, form.details())
+        except ValidationError as error:
+            show_error(form, error)
+        else:
+            flash(_("The meeting's details are saved."))
+            return redirect(url_for("meetings.console", meeting_id=meeting.id))
+    return render_template("meetings/details.html", form=form, meeting=meeting), status_of(form)
+
+
+@bp.post("/<int:meeting_id>/duplicate")
+@chair_required
+def duplicate(meeting_id: int):
+    """Start a new meeting from this one's details, agenda and people list."""
+    meeting = meeting_for_chair(meeting_id, access.may_run)
+    copy = meetings.duplicate_meeting(meeting, g.chair)
+    flash(_("This is a copy of \u201c%(title)s\u201d. Change its title and date.", title=meeting.title))
+    return redirect(url_for("meetings.details", meeting_id=copy.id))
+
+
+@bp.route("/<int:meeting_id>/delete", methods=["GET", "POST"])
+@chair_required
+def delete(meeting_id: int):
+    """Ask, then delete the meeting and everything recorded in it."""
+    meeting = meeting_for_chair(meeting_id, access.may_manage)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        title = meeting.title
+        meetings.delete_meeting(meeting)
+        flash(_("\u201c%(title)s\u201d and everything recorded in it are deleted.", title=title))
+        return redirect(url_for("meetings.index"))
+    return render_template("meetings/delete.html", form=form, meeting=meeting), status_of(form)
 
 
 @bp.get("/<int:meeting_id>")

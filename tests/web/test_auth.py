@@ -4,7 +4,7 @@ import pytest
 
 from facilitator.extensions import db
 from facilitator.models import Chair
-from facilitator.services import accounts, meetings
+from facilitator.services import accounts
 from tests.conftest import CHAIR_PASSWORD
 
 WRONG = "That e-mail address and password do not match an account."
@@ -82,12 +82,11 @@ def test_a_deleted_account_is_signed_out(app, client, auth, chair):
     assert client.get("/meetings/").status_code == 302
 
 
-def test_a_chair_sees_only_their_own_meetings(app, client, auth, chair):
+def test_a_chair_sees_only_their_own_meetings(app, client, auth, chair, make_meeting):
     with app.app_context():
-        other = accounts.create_chair("other@council.example", "another long password")
-        theirs = meetings.create_meeting(other, "Meeting for the K. family")
-        mine = meetings.create_meeting(db.session.get(Chair, chair.id), "Meeting for the J. family")
-        theirs_id, mine_id = theirs.id, mine.id
+        other_id = accounts.create_chair("other@council.example", "another long password").id
+    theirs_id = make_meeting("Meeting for the K. family", owner_id=other_id).id
+    mine_id = make_meeting("Meeting for the J. family").id
     auth.login()
     listing = client.get("/meetings/").get_data(as_text=True)
     assert "J. family" in listing
@@ -99,10 +98,9 @@ def test_a_chair_sees_only_their_own_meetings(app, client, auth, chair):
     assert client.get("/meetings/999999").status_code == 404
 
 
-def test_console_shows_the_join_code_and_address(app, client, auth, chair):
-    with app.app_context():
-        meeting = meetings.create_meeting(db.session.get(Chair, chair.id), "Meeting for the J. family")
-        meeting_id, code = meeting.id, meeting.join_code
+def test_console_shows_the_join_code_and_address(client, auth, make_meeting):
+    meeting = make_meeting("Meeting for the J. family")
+    meeting_id, code = meeting.id, meeting.join_code
     auth.login()
     html = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
     assert f"{code[:3]} {code[3:]}" in html

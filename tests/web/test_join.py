@@ -3,17 +3,12 @@
 import pytest
 
 from facilitator.extensions import db
-from facilitator.models import Chair, MeetingStatus
-from facilitator.services import meetings
+from facilitator.models import MeetingStatus
 
 
 @pytest.fixture
-def meeting(app, chair):
-    with app.app_context():
-        meeting = meetings.create_meeting(db.session.get(Chair, chair.id), "FGC for <b>J.</b>", purpose="A plan for J.")
-        db.session.refresh(meeting)
-        db.session.expunge(meeting)
-    return meeting
+def meeting(make_meeting):
+    return make_meeting("FGC for <b>J.</b>", purpose="A plan for J.")
 
 
 def test_join_page_names_the_meeting(client, meeting):

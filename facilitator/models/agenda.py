@@ -1,0 +1,54 @@
+"""The agenda: a meeting's stages, in order, each with its prompt questions."""
+
+import enum
+
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from facilitator.extensions import db
+
+
+class StageKind(enum.StrEnum):
+    """What happens in a stage; the live meeting offers different tools for each."""
+
+    WELCOME = "welcome"
+    CHECK_IN = "check_in"
+    QUESTION_ROUND = "question_round"
+    INFORMATION_SHARING = "information_sharing"
+    OFFERS = "offers"  # "This is what I can do to help..."
+    PRIVATE_TIME = "private_time"
+    PLAN = "plan"
+    PLAN_REVIEW = "plan_review"
+    SCALING = "scaling"
+    AGREEMENT = "agreement"
+    CHECK_OUT = "check_out"
+
+
+def enum_column(enum_class: type[enum.StrEnum], length: int = 32) -> Enum:
+    """Store an enum by its value as plain text, the same on every database."""
+    return Enum(enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class Stage(db.Model):
+    """One step of a meeting's agenda, copied from its format and then the chair's to edit."""
+
+    __tablename__ = "stage"
+    __table_args__ = (UniqueConstraint("meeting_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    # 0-based order in the agenda; stages the meeting has reached never move.
+    position: Mapped[int]
+    kind: Mapped[StageKind] = mapped_column(enum_column(StageKind))
+    title: Mapped[str] = mapped_column(String(120))
+    # The questions asked in this stage, one per line, in plain words.
+    prompt: Mapped[str] = mapped_column(Text, default="")
+    # A suggested time box; the chair's timer starts from it.
+    minutes: Mapped[int] = mapped_column(default=10)
+
+    @property
+    def questions(self) -> list[str]:
+        return [line.strip() for line in self.prompt.splitlines() if line.strip()]
+
+    def __repr__(self) -> str:
+        return f"<Stage {self.id} {self.position} {self.kind.value}>"

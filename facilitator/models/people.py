@@ -1,0 +1,58 @@
+"""People in a meeting: the family and friends and the professionals.
+
+Participants have no account. The chair lists the people the family asked
+for before the meeting; others are added when they join by the meeting's code.
+"""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from facilitator.extensions import db
+from facilitator.models.agenda import enum_column
+from facilitator.models.types import UTCDateTime, utcnow
+
+
+class Side(enum.StrEnum):
+    FAMILY = "family"
+    PROFESSIONAL = "professional"
+
+
+class Admission(enum.StrEnum):
+    """Where a person stands: listed in advance, waiting in the lobby, in, or turned away."""
+
+    EXPECTED = "expected"
+    LOBBY = "lobby"
+    ADMITTED = "admitted"
+    DECLINED = "declined"
+
+
+class Participant(db.Model):
+    __tablename__ = "participant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    # In the family's words: "Nan", "Dad's partner", "Class teacher".
+    relation: Mapped[str] = mapped_column(String(80), default="")
+    side: Mapped[Side] = mapped_column(enum_column(Side, 16))
+    is_child: Mapped[bool] = mapped_column(default=False)
+    is_advocate: Mapped[bool] = mapped_column(default=False)
+    is_interpreter: Mapped[bool] = mapped_column(default=False)
+    is_referrer: Mapped[bool] = mapped_column(default=False)
+    may_stay_in_private_time: Mapped[bool] = mapped_column(default=False)
+    admission: Mapped[Admission] = mapped_column(enum_column(Admission, 16), default=Admission.EXPECTED)
+    # SHA-256 of the personal join link's token; the token itself is never stored.
+    invite_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meeting = relationship("Meeting", back_populates="participants")
+
+    @property
+    def is_family(self) -> bool:
+        return self.side is Side.FAMILY
+
+    def __repr__(self) -> str:
+        return f"<Participant {self.id} {self.side.value} {self.admission.value}>"
