@@ -20,7 +20,9 @@ CHAIR_PASSWORD = "a long enough password"
 @pytest.fixture
 def app(tmp_path):
     """An app in test mode on its own SQLite file, built by the real migrations."""
-    app = create_app({"ENV_NAME": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}"})
+    app = create_app(
+        {"ENV_NAME": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}"}
+    )
     with app.app_context():
         database.upgrade_schema()
     yield app
@@ -70,13 +72,15 @@ def csrf_token(page: str) -> str:
 
 
 class AuthActions:
-    def __init__(self, client):
+    def __init__(self, client, address="127.0.0.1"):
         self._client = client
+        self._environ = {"REMOTE_ADDR": address}
 
     def login(self, email=CHAIR_EMAIL, password=CHAIR_PASSWORD, next_path=None):
-        token = csrf_token(self._client.get("/login").get_data(as_text=True))
+        token = csrf_token(self._client.get("/login", environ_base=self._environ).get_data(as_text=True))
         url = "/login" if next_path is None else f"/login?next={next_path}"
-        return self._client.post(url, data={"email": email, "password": password, "csrf_token": token})
+        data = {"email": email, "password": password, "csrf_token": token}
+        return self._client.post(url, data=data, environ_base=self._environ)
 
     def logout(self):
         token = csrf_token(self._client.get("/meetings/").get_data(as_text=True))
@@ -86,6 +90,29 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture
+def post(client):
+    """Submit a form as a browser would, with the session's CSRF token."""
+
+    def submit(url, data=None, **kwargs):
+        token = csrf_token(client.get("/join/").get_data(as_text=True))
+        return client.post(url, data={**(data or {}), "csrf_token": token}, **kwargs)
+
+    return submit
+
+
+@pytest.fixture
+def other_chair(app):
+    """A second chair, with meetings of their own."""
+    with app.app_context():
+        other = accounts.create_chair(
+            "alex.jones@council.example", "another long password", display_name="Alex Jones"
+        )
+        db.session.refresh(other)
+        db.session.expunge(other)
+    return other
 
 
 @pytest.fixture

@@ -26,7 +26,10 @@ def test_init_db_twice_is_harmless(app, runner):
 
 
 def test_create_chair_reads_the_password_from_stdin(app, runner):
-    result = runner.invoke(args=["create-chair", "Alex@Council.Example", "--name", "Alex Morgan"], input="correct horse battery\n")
+    result = runner.invoke(
+        args=["create-chair", "Alex@Council.Example", "--name", "Alex Morgan"],
+        input="correct horse battery\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Created chair account alex@council.example." in result.output
     with app.app_context():
@@ -67,7 +70,10 @@ def test_demo_prints_links_that_work(app, runner, client):
     join = re.search(r"Join URL:\s+http://192\.0\.2\.10:8080(/\S+)", result.output).group(1)
 
     assert client.get(join).status_code == 200
-    assert AuthActions(client).login(email=email, password=password, next_path=console).headers["Location"] == console
+    assert (
+        AuthActions(client).login(email=email, password=password, next_path=console).headers["Location"]
+        == console
+    )
     assert client.get(console).status_code == 200
 
 
@@ -83,7 +89,11 @@ def test_demo_run_again_refreshes_the_password_and_keeps_one_meeting(app, runner
 
 def test_demo_is_refused_in_production(tmp_path):
     app = create_app(
-        {"ENV_NAME": "production", "SECRET_KEY": "p" * 40, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}"}
+        {
+            "ENV_NAME": "production",
+            "SECRET_KEY": "p" * 40,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+        }
     )
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 2

@@ -17,7 +17,14 @@ STRONG_KEY = "k" * 16 + "0123456789abcdef0123"
 @pytest.fixture
 def environment(monkeypatch):
     """A clean slate: none of the developer's own settings leak into a test."""
-    for name in ("FACILITATOR_ENV", "SECRET_KEY", "DATABASE_URL", "SOCKETIO_MESSAGE_QUEUE", "ASYNC_MODE", "PUBLIC_URL"):
+    for name in (
+        "FACILITATOR_ENV",
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "SOCKETIO_MESSAGE_QUEUE",
+        "ASYNC_MODE",
+        "PUBLIC_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -93,9 +100,7 @@ def test_development_key_is_kept_between_restarts(environment, tmp_path):
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
-@pytest.mark.parametrize(
-    ("name", "value"), [("ASYNC_MODE", "asyncio"), ("FACILITATOR_ENV", "staging")]
-)
+@pytest.mark.parametrize(("name", "value"), [("ASYNC_MODE", "asyncio"), ("FACILITATOR_ENV", "staging")])
 def test_unknown_values_are_refused_with_the_choices(environment, tmp_path, name, value):
     environment.setenv(name, value)
     with pytest.raises(ConfigError, match=name):
@@ -107,7 +112,10 @@ def test_run_py_without_secret_key_exits_with_one_line(tmp_path):
     env.update(FACILITATOR_ENV="production", DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}")
     result = subprocess.run(
         [sys.executable, str(ROOT / "run.py"), "--port", "1"],
-        env=env, capture_output=True, text=True, timeout=60,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     errors = [line for line in result.stderr.splitlines() if line.startswith("facilitator:")]

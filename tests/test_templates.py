@@ -31,7 +31,9 @@ class Findings(HTMLParser):
         if tag == "style" or "style" in attributes:
             self.inline_styles.append(tag)
         self.handlers += [name for name in attributes if name.startswith("on")]
-        self.handlers += [name for name, value in attrs if value and value.strip().lower().startswith("javascript:")]
+        self.handlers += [
+            name for name, value in attrs if value and value.strip().lower().startswith("javascript:")
+        ]
         for name, value in attrs:
             if name in TRANSLATABLE_ATTRIBUTES and value and re.search(r"[A-Za-z]", value):
                 if not (tag == "meta" and attributes.get("name") in {"viewport", "referrer"}):
@@ -65,7 +67,9 @@ def test_every_word_a_person_reads_goes_through_translation(template):
 def test_the_checks_catch_what_they_look_for(tmp_path):
     """The two checks above would fail on a template that breaks the rules."""
     bad = tmp_path / "bad.html"
-    bad.write_text('<p style="x" onclick="y()">Hello</p><script>alert(1)</script><img alt="A cat">{{ _("Fine") }}')
+    bad.write_text(
+        '<p style="x" onclick="y()">Hello</p><script>alert(1)</script><img alt="A cat">{{ _("Fine") }}'
+    )
     found = findings(bad)
     assert found.inline_scripts and found.inline_styles and found.handlers
     assert found.untranslated == ["Hello", "alert(1)", "img[alt]='A cat'"]

@@ -50,7 +50,9 @@ class Server:
 
 def start_server(workdir: Path) -> Server:
     """Set up a fresh database with one chair, start run.py, wait until it answers."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FACILITATOR_", "SOCKETIO_", "ASYNC_MODE"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("FACILITATOR_", "SOCKETIO_", "ASYNC_MODE"))
+    }
     env.update(
         FACILITATOR_ENV="production",
         SECRET_KEY=secrets.token_hex(32),
@@ -59,14 +61,25 @@ def start_server(workdir: Path) -> Server:
     )
     flask = [sys.executable, "-m", "flask", "--app", "facilitator"]
     subprocess.run([*flask, "init-db"], env=env, check=True, capture_output=True, timeout=120)
-    subprocess.run([*flask, "create-chair", EMAIL], env=env, input=PASSWORD + "\n", text=True, check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [*flask, "create-chair", EMAIL],
+        env=env,
+        input=PASSWORD + "\n",
+        text=True,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
     port = free_port()
     log = workdir / "server.log"
     with log.open("w") as output:
         process = subprocess.Popen(
             [sys.executable, str(ROOT / "run.py"), "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdout=output, stderr=subprocess.STDOUT, cwd=workdir,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            cwd=workdir,
         )
     server = Server(f"http://127.0.0.1:{port}", port, process, log)
     deadline = time.monotonic() + 60
@@ -133,7 +146,9 @@ def test_chair_connects_over_websocket_and_is_greeted(server):
         hello.update(data)
         greeted.set()
 
-    client.connect(server.url, headers={"Cookie": signed_in_cookie(server)}, transports=["websocket"], wait_timeout=10)
+    client.connect(
+        server.url, headers={"Cookie": signed_in_cookie(server)}, transports=["websocket"], wait_timeout=10
+    )
     try:
         assert client.transport() == "websocket"
         assert greeted.wait(10), "no hello from the server"
@@ -203,7 +218,9 @@ def test_queues_a_burst_of_connections(server):
 def test_shuts_down_cleanly(tmp_path, sig):
     server = start_server(tmp_path)
     client = socketio.Client(reconnection=False)
-    client.connect(server.url, headers={"Cookie": signed_in_cookie(server)}, transports=["websocket"], wait_timeout=10)
+    client.connect(
+        server.url, headers={"Cookie": signed_in_cookie(server)}, transports=["websocket"], wait_timeout=10
+    )
     assert stop_server(server, sig) == 0
     assert "Traceback" not in server.output()
     client.disconnect()
