@@ -53,6 +53,8 @@ class Config:
     PUBLIC_URL = ""
     # A phone never needs to send more than a few kilobytes at once.
     SOCKETIO_MAX_MESSAGE_BYTES = 64 * 1024
+    # Werkzeug's scrypt: slow on purpose, so a stolen table resists guessing.
+    PASSWORD_HASH_METHOD = "scrypt"
 
     SESSION_COOKIE_NAME = "facilitator_session"
     SESSION_COOKIE_HTTPONLY = True
@@ -81,6 +83,8 @@ class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
     SESSION_COOKIE_SECURE = False
+    # Hundreds of sign-ins per run; the tests check which password works, not the hash's cost.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 class ProductionConfig(Config):

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from facilitator import create_app
+from facilitator import create_app, database
+from facilitator.services import accounts
 from facilitator.config import ConfigError, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +66,11 @@ def test_production_with_a_real_key_starts_with_secure_cookies(environment, tmp_
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert not app.testing
+    with app.app_context():
+        database.upgrade_schema()
+        chair = accounts.create_chair("chair@council.example", "a long enough password")
+        assert chair.password_hash.startswith("scrypt:")
+        assert accounts.authenticate("chair@council.example", "a long enough password") == chair
 
 
 def test_settings_come_from_the_environment(environment, tmp_path):

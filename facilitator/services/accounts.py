@@ -69,7 +69,7 @@ def create_chair(email: str, password: str, display_name: str = "", is_admin: bo
     chair = Chair(
         email=email,
         display_name=display_name,
-        password_hash=generate_password_hash(password),
+        password_hash=_hash(password),
         is_admin=is_admin,
     )
     db.session.add(chair)
@@ -79,7 +79,7 @@ def create_chair(email: str, password: str, display_name: str = "", is_admin: bo
 
 def set_password(chair: Chair, password: str) -> None:
     """Give the chair a new password and end every session signed in with the old one."""
-    chair.password_hash = generate_password_hash(validate_password(password))
+    chair.password_hash = _hash(validate_password(password))
     chair.session_version += 1
     db.session.commit()
 
@@ -113,14 +113,18 @@ def authenticate(email: str, password: str) -> Chair | None:
     """
     chair = find_chair(email)
     if chair is None:
-        check_password_hash(_unused_hash(), password)
+        check_password_hash(_unused_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     return chair if check_password_hash(chair.password_hash, password) else None
 
 
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 @cache
-def _unused_hash() -> str:
-    return generate_password_hash("a password nobody has")
+def _unused_hash(method: str) -> str:
+    return generate_password_hash("a password nobody has", method=method)
 
 
 # Sign-in throttling. Failures are counted per account and per network
