@@ -96,9 +96,14 @@ def change_password(chair: Chair, current: str, new: str, confirmation: str) -> 
     set_password(chair, new)
 
 
+# Lower case without l, o, 0 or 1: read over the phone without mistakes.
+TEMPORARY_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
 def new_temporary_password() -> str:
-    """A password an admin hands over once, for the new chair to change."""
-    return secrets.token_urlsafe(12)
+    """A password an admin hands over once, for the new chair to change: 4 groups of 4 (about 79 bits)."""
+    groups = ("".join(secrets.choice(TEMPORARY_PASSWORD_ALPHABET) for _ in range(4)) for _ in range(4))
+    return "-".join(groups)
 
 
 def all_chairs() -> list[Chair]:

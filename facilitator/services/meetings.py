@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from facilitator import formats
@@ -21,6 +22,9 @@ JOIN_CODE_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
 JOIN_CODE_LENGTH = 7
 # A date further out than this is a typing mistake, not a meeting.
 SCHEDULE_RANGE = timedelta(days=5 * 366)
+# Also checked by the set-up form, so that every missing answer is named at once.
+TITLE_MISSING = _l("Give the meeting a title, for example the family's initials.")
+FORMAT_MISSING = _l("Choose one of the meeting formats.")
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ class Details:
     def validated(self) -> Details:
         title, purpose, venue = self.title.strip(), self.purpose.strip(), self.venue.strip()
         if not title:
-            raise ValidationError("title", _("Give the meeting a title, for example the family's initials."))
+            raise ValidationError("title", str(TITLE_MISSING))
         if len(title) > 120:
             raise ValidationError("title", _("Use a title of at most 120 characters."))
         if len(purpose) > 300:
@@ -70,7 +74,7 @@ def create_meeting(owner: Chair, details: Details, format_key: str = "check_in_c
     """Create a scheduled meeting whose agenda is a copy of the format's stages."""
     meeting_format = formats.get(format_key)
     if meeting_format is None:
-        raise ValidationError("format_key", _("Choose one of the meeting formats."))
+        raise ValidationError("format_key", str(FORMAT_MISSING))
     details = details.validated()
     meeting = Meeting(
         owner=owner,

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, StringField, TextAreaField, TimeField
-from wtforms.validators import Optional
+from wtforms.validators import InputRequired, Optional
 
 from facilitator import access, formats
 from facilitator.access import Viewer
@@ -45,9 +45,10 @@ def meeting_for_chair(meeting_id: int, permission: Callable[[Viewer, Meeting], b
 class DetailsForm(FlaskForm):
     title = StringField(
         _l("Title"),
+        validators=[InputRequired(message=meetings.TITLE_MISSING)],
         description=_l("Use initials, for example \u201cFamily Group Conference for the J. family\u201d, not a child's full name: the title is shown on the room screen."),
     )
-    date = DateField(_l("Date"), validators=[Optional()], description=_l("For example 27/03/2027."))
+    date = DateField(_l("Date"), validators=[Optional()])
     time = TimeField(_l("Start time"), validators=[Optional()])
     venue = StringField(_l("Venue"), description=_l("Where people meet, for example \u201cRiverside Family Centre, room 2\u201d."))
     purpose = TextAreaField(_l("Purpose"), description=_l("In one sentence, in words the family would use."))
@@ -68,7 +69,9 @@ class DetailsForm(FlaskForm):
 
 
 class NewMeetingForm(DetailsForm):
-    format_key = RadioField(_l("Format"), choices=[], validate_choice=False)
+    format_key = RadioField(
+        _l("Format"), choices=[], validate_choice=False, validators=[InputRequired(message=meetings.FORMAT_MISSING)]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -144,4 +144,7 @@ def invite(meeting_id: int, person_id: int):
         flash(error.message, "error")
         return redirect(url_for("people.index", meeting_id=meeting.id))
     link = external_url("join.invited", token=token)
-    return render_template("people/card.html", meeting=meeting, person=person, link=link, qr=qr_svg(link))
+    join_address = external_url("join.enter_code").split("://", 1)[1]
+    return render_template(
+        "people/card.html", meeting=meeting, person=person, link=link, qr=qr_svg(link), join_address=join_address
+    )

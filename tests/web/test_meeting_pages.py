@@ -306,3 +306,10 @@ def test_details_are_edited_and_a_bad_edit_changes_nothing(app, client, auth, po
     )
     with app.app_context():
         assert db.session.get(Meeting, meeting.id).venue == "Library"
+
+
+def test_an_empty_set_up_form_names_every_missing_answer_at_once(app, auth, post, chair):
+    auth.login()
+    html = post("/meetings/new", {}).get_data(as_text=True)
+    assert "Give the meeting a title" in html and "Choose one of the meeting formats" in html
+    assert count(app, Meeting) == 0

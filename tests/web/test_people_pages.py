@@ -47,7 +47,7 @@ def test_people_are_added_with_their_side_and_flags(app, client, post, meeting):
         ({"name": "Pat", "side": ""}, "Choose family and friends, or professional"),
         ({"name": "Pat", "side": "chair"}, "Choose family and friends, or professional"),
         ({"name": "Pat", "side": "family", "flags": ["is_admin"]}, "Choose from the flags listed"),
-        ({"name": "Pat", "side": "professional", "flags": ["is_child"]}, "on the family and friends side"),
+        ({"name": "Pat", "side": "professional", "flags": ["is_child"]}, "for a child or young person"),
         ({"name": "P" * 81, "side": "family"}, "at most 80 characters"),
     ],
 )
@@ -92,3 +92,12 @@ def test_the_card_carries_a_readable_qr_code_of_a_link_that_greets_the_person(ap
     old = client.get(link.removeprefix("http://localhost"))  # ...and the old link no longer works
     assert old.status_code == 404
     assert "FGC for the M. family" not in old.get_data(as_text=True)
+
+
+def test_the_card_says_how_to_join_without_a_camera(app, post, meeting):
+    post(f"/meetings/{meeting.id}/people/", {"name": "Pat", "relation": "Nan", "side": "family"})
+    with app.app_context():
+        person_id = db.session.query(Participant.id).scalar()
+    html = post(f"/meetings/{meeting.id}/people/{person_id}/invite").get_data(as_text=True)
+    code = meeting.join_code
+    assert f"go to localhost/join/ and type the code {code[:3]} {code[3:]}" in html
