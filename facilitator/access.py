@@ -1,8 +1,8 @@
 """Who may see and do what: the one place permissions are decided.
 
 Pages and live handlers ask here, with the identity the server established
-(the signed session cookie), never with anything a client claims in a form
-or a message.
+(the signed session cookie for chairs, the device cookie for phones), never
+with anything a client claims in a form or a message.
 """
 
 from __future__ import annotations
@@ -14,10 +14,13 @@ from flask import g, session
 from sqlalchemy import select
 
 from facilitator.extensions import db
-from facilitator.models import Chair, Meeting, MeetingMember, MemberRole
+from facilitator.models import Admission, Chair, Meeting, MeetingMember, MemberRole, Participant
+from facilitator.services import joining
 
 SESSION_CHAIR_KEY = "chair_id"
 SESSION_VERSION_KEY = "chair_session_version"
+# The phone's random device token (HttpOnly); only its hash is stored.
+DEVICE_COOKIE = "facilitator_device"
 
 
 class MeetingRole(StrEnum):
@@ -31,6 +34,7 @@ class MeetingRole(StrEnum):
 class ViewerKind(StrEnum):
     ANONYMOUS = "anonymous"
     CHAIR = "chair"
+    PARTICIPANT = "participant"
 
 
 @dataclass(frozen=True)
@@ -39,10 +43,15 @@ class Viewer:
 
     kind: ViewerKind
     chair: Chair | None = None
+    participant: Participant | None = None
 
     @property
     def is_chair(self) -> bool:
         return self.kind is ViewerKind.CHAIR
+
+    @property
+    def is_participant(self) -> bool:
+        return self.kind is ViewerKind.PARTICIPANT
 
 
 ANONYMOUS = Viewer(ViewerKind.ANONYMOUS)
@@ -116,6 +125,25 @@ def may_administer(viewer: Viewer) -> bool:
     return viewer.is_chair and viewer.chair is not None and viewer.chair.is_admin
 
 
+def viewer_in(meeting: Meeting, device_token: str | None) -> Viewer:
+    """Who is looking at this meeting: a chair with a role in it, else the person on this phone."""
+    viewer = current_viewer()
+    if viewer.is_chair and may_view(viewer, meeting):
+        return viewer
+    person = joining.person_on_device(meeting, device_token)
+    return ANONYMOUS if person is None else Viewer(ViewerKind.PARTICIPANT, participant=person)
+
+
 def may_connect(viewer: Viewer) -> bool:
-    """Only people the server can name get a live connection."""
+    """Only people the server can name get a live connection; a declined person does not."""
+    if viewer.is_participant:
+        return viewer.participant is not None and viewer.participant.admission is not Admission.DECLINED
     return viewer.kind is not ViewerKind.ANONYMOUS
+
+
+def may_see_content(viewer: Viewer, meeting: Meeting) -> bool:
+    """What is said and planned in a meeting: its chairs, and people let in from the lobby."""
+    if viewer.is_participant:
+        person = viewer.participant
+        return person is not None and person.meeting_id == meeting.id and person.admission is Admission.ADMITTED
+    return may_view(viewer, meeting)

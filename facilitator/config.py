@@ -28,6 +28,7 @@ FROM_ENVIRONMENT = {
     "ASYNC_MODE": "ASYNC_MODE",
     "PUBLIC_URL": "PUBLIC_URL",
     "BABEL_DEFAULT_TIMEZONE": "TIMEZONE",
+    "QUICK_EXIT_URL": "QUICK_EXIT_URL",
 }
 FLAGS_FROM_ENVIRONMENT = {"SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE"}
 
@@ -55,6 +56,10 @@ class Config:
     SOCKETIO_MAX_MESSAGE_BYTES = 64 * 1024
     # Werkzeug's scrypt: slow on purpose, so a stolen table resists guessing.
     PASSWORD_HASH_METHOD = "scrypt"
+    # Where "Exit this page" goes: a neutral site, as on GOV.UK services.
+    QUICK_EXIT_URL = "https://www.bbc.co.uk/weather"
+    # How long a phone is remembered as the same person in a meeting.
+    DEVICE_COOKIE_DAYS = 30
 
     SESSION_COOKIE_NAME = "facilitator_session"
     SESSION_COOKIE_HTTPONLY = True

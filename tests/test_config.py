@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from facilitator import create_app, database
-from facilitator.services import accounts
 from facilitator.config import ConfigError, load_config
+from facilitator.services import accounts
 
 ROOT = Path(__file__).resolve().parents[1]
 STRONG_KEY = "k" * 16 + "0123456789abcdef0123"

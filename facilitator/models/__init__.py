@@ -1,14 +1,14 @@
 """The typed models, one module per entity family."""
 
-from facilitator.models.account import Chair, LoginFailure
+from facilitator.models.account import Chair
 from facilitator.models.agenda import Stage, StageKind
 from facilitator.models.meeting import Meeting, MeetingMember, MeetingStatus, MemberRole
 from facilitator.models.people import Admission, Participant, Side
+from facilitator.models.throttle import ThrottleEvent
 
 __all__ = [
     "Admission",
     "Chair",
-    "LoginFailure",
     "Meeting",
     "MeetingMember",
     "MeetingStatus",
@@ -17,4 +17,5 @@ __all__ = [
     "Side",
     "Stage",
     "StageKind",
+    "ThrottleEvent",
 ]

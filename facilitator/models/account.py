@@ -26,17 +26,3 @@ class Chair(db.Model):
 
     def __repr__(self) -> str:
         return f"<Chair {self.id}>"
-
-
-class LoginFailure(db.Model):
-    """A failed sign-in, kept briefly so that guessing slows down.
-
-    Keyed by a hash of the e-mail address or of the network address, so the
-    table holds no personal data in the clear.
-    """
-
-    __tablename__ = "login_failure"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key_hash: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

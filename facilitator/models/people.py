@@ -7,7 +7,7 @@ for before the meeting; others are added when they join by the meeting's code.
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilitator.extensions import db
@@ -31,6 +31,8 @@ class Admission(enum.StrEnum):
 
 class Participant(db.Model):
     __tablename__ = "participant"
+    # One person per phone per meeting: re-scanning brings the same person back.
+    __table_args__ = (UniqueConstraint("meeting_id", "device_token_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
@@ -46,6 +48,9 @@ class Participant(db.Model):
     admission: Mapped[Admission] = mapped_column(enum_column(Admission, 16), default=Admission.EXPECTED)
     # SHA-256 of the personal join link's token; the token itself is never stored.
     invite_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # SHA-256 of the random token in the phone's cookie, once the person has joined from it.
+    device_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     meeting = relationship("Meeting", back_populates="participants")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import math
 import re
 import secrets
 from datetime import timedelta
@@ -12,13 +9,13 @@ from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from facilitator.extensions import db
-from facilitator.models import Chair, LoginFailure
-from facilitator.models.types import utcnow
-from facilitator.services.errors import ServiceError, ValidationError
+from facilitator.models import Chair
+from facilitator.services import throttle
+from facilitator.services.errors import ValidationError
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 200
@@ -132,28 +129,10 @@ def _unused_hash(method: str) -> str:
     return generate_password_hash("a password nobody has", method=method)
 
 
-# Sign-in throttling. Failures are counted per account and per network
-# address over a sliding window, in the database, so every server process
-# sees the same count.
+# Sign-in throttling: failures per account and per network address.
 FAILURE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT = 5
 MAX_FAILURES_PER_ADDRESS = 20
-
-
-class TooManyAttempts(ServiceError):
-    code = "too_many_attempts"
-
-    def __init__(self, minutes: int) -> None:
-        super().__init__(
-            _("Too many failed attempts to sign in. Wait %(minutes)d minutes and try again.", minutes=minutes)
-        )
-        self.minutes = minutes
-
-
-def _failure_key(scope: str, value: str) -> str:
-    """A keyed hash, so the table holds neither addresses nor e-mails in the clear."""
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, f"{scope}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
 def sign_in(email: str, password: str, address: str) -> Chair | None:
@@ -161,25 +140,17 @@ def sign_in(email: str, password: str, address: str) -> Chair | None:
 
     Raises TooManyAttempts after MAX_FAILURES_PER_ACCOUNT failures for one
     e-mail address, or MAX_FAILURES_PER_ADDRESS from one network address,
-    within FAILURE_WINDOW; the refusal lifts as the failures age.
+    within FAILURE_WINDOW; the refusal lifts as the failures age. A success
+    clears the account's count.
     """
-    now = utcnow()
-    since = now - FAILURE_WINDOW
-    db.session.execute(delete(LoginFailure).where(LoginFailure.at < since))
-    account_key = _failure_key("account", normalise_email(email))
-    address_key = _failure_key("address", address)
-    for key, limit in ((account_key, MAX_FAILURES_PER_ACCOUNT), (address_key, MAX_FAILURES_PER_ADDRESS)):
-        count, oldest = db.session.execute(
-            select(func.count(), func.min(LoginFailure.at)).where(LoginFailure.key_hash == key)
-        ).one()
-        if count >= limit:
-            db.session.commit()
-            wait = oldest + FAILURE_WINDOW - now
-            raise TooManyAttempts(max(1, math.ceil(wait.total_seconds() / 60)))
+    account_key = throttle.key("sign-in account", normalise_email(email))
+    address_key = throttle.key("sign-in address", address)
+    throttle.check(account_key, MAX_FAILURES_PER_ACCOUNT, FAILURE_WINDOW)
+    throttle.check(address_key, MAX_FAILURES_PER_ADDRESS, FAILURE_WINDOW)
     chair = authenticate(email, password)
     if chair is None:
-        db.session.add_all([LoginFailure(key_hash=account_key, at=now), LoginFailure(key_hash=address_key, at=now)])
+        throttle.record(account_key, address_key)
     else:
-        db.session.execute(delete(LoginFailure).where(LoginFailure.key_hash == account_key))
+        throttle.clear(account_key)
     db.session.commit()
     return chair

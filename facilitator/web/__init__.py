@@ -14,12 +14,13 @@ from facilitator.web import (
     join,
     meetings,
     people,
+    screen,
     sharing,
 )
 
 
 def init_app(app: Flask) -> None:
-    for module in (health, auth, account, meetings, agenda, people, sharing, join):
+    for module in (health, auth, account, meetings, agenda, people, sharing, screen, join):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     display.init_app(app)

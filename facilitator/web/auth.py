@@ -12,7 +12,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
 from facilitator import access
-from facilitator.services import accounts
+from facilitator.services import accounts, throttle
 
 bp = Blueprint("auth", __name__)
 
@@ -62,7 +62,7 @@ def login():
     if form.validate_on_submit():
         try:
             chair = accounts.sign_in(form.email.data, form.password.data, request.remote_addr or "")
-        except accounts.TooManyAttempts as refusal:
+        except throttle.TooManyAttempts as refusal:
             form.form_errors.append(refusal.message)
             return render_template("auth/login.html", form=form), 429
         if chair is not None:

@@ -1,12 +1,24 @@
-"""Where phones arrive: by a scanned QR code, or a join code typed by hand."""
+"""Where phones arrive: by a scanned QR code, a join code typed by hand, or a personal link.
 
-from flask import Blueprint, redirect, render_template, request, url_for
+One address per meeting, `/join/<code>`, shows a phone where it stands: the
+join form, the lobby, the meeting, or a kind refusal. The phone is known by
+its device cookie, so scanning again or reloading never makes a second person.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import RadioField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from facilitator.services import meetings, people
+from facilitator import access
+from facilitator.models import Meeting, Participant, Side
+from facilitator.services import joining, meetings, people, throttle
+from facilitator.services.errors import ValidationError as Refusal
+from facilitator.web.display import SIDE_LABELS
+from facilitator.web.forms import show_error, status_of
 
 bp = Blueprint("join", __name__, url_prefix="/join")
 
@@ -30,6 +42,42 @@ class JoinCodeForm(FlaskForm):
             raise ValidationError(_l("Enter the join code."))
 
 
+class JoinForm(FlaskForm):
+    name = StringField(_l("Your name"), description=_l("What people here call you."))
+    relation = StringField(
+        _l("How are you connected?"), description=_l("For example Mum, Grandad, Friend, School or Health visitor.")
+    )
+    side = RadioField(_l("I am here as"), choices=[], validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.side.choices = [
+            (Side.FAMILY.value, _l("Family or a friend")),
+            (Side.PROFESSIONAL.value, SIDE_LABELS[Side.PROFESSIONAL]),
+        ]
+
+
+def _device_token() -> str | None:
+    return request.cookies.get(access.DEVICE_COOKIE)
+
+
+def _remember_device(response, token: str):
+    """The phone's token: HttpOnly, so page scripts never see it; only its hash is stored."""
+    response.set_cookie(
+        access.DEVICE_COOKIE,
+        token,
+        max_age=current_app.config["DEVICE_COOKIE_DAYS"] * 24 * 3600,
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        samesite="Lax",
+    )
+    return response
+
+
+def _unknown_code():
+    return render_template("join/unknown_code.html", form=JoinCodeForm()), 404
+
+
 @bp.get("/")
 def enter_code():
     """Ask for the join code, for phones that cannot scan the QR code."""
@@ -40,19 +88,63 @@ def enter_code():
     return render_template("join/enter_code.html", form=form), status
 
 
-@bp.get("/<code>")
+def _phone_page(meeting: Meeting, person: Participant, template: str = "join/phone.html"):
+    return render_template(template, meeting=meeting, person=person, may_see=person.admission.value == "admitted")
+
+
+@bp.route("/<code>", methods=["GET", "POST"])
 def meeting(code: str):
-    """The join page of an open meeting; a plain message for any other code."""
+    """The meeting's join address: the join form for a new phone, else where this phone stands."""
     found = meetings.find_open_meeting(code)
     if found is None:
-        return render_template("join/unknown_code.html", form=JoinCodeForm()), 404
-    return render_template("join/meeting.html", meeting=found)
+        return _unknown_code()
+    person = joining.person_on_device(found, _device_token())
+    if person is not None:
+        if request.method == "POST":
+            return redirect(url_for("join.meeting", code=found.join_code))
+        return _phone_page(found, person)
+    form = JoinForm(formdata=None, side=Side.FAMILY.value) if request.method == "GET" else JoinForm()
+    if request.method == "POST" and form.validate():
+        token = _device_token() or joining.new_device_token()
+        try:
+            joining.join(found, form.name.data or "", form.relation.data or "", form.side.data or "", token, request.remote_addr or "")
+        except throttle.TooManyAttempts as refusal:
+            form.form_errors.append(refusal.message)
+            return render_template("join/join.html", meeting=found, form=form), 429
+        except Refusal as error:
+            show_error(form, error)
+        else:
+            return _remember_device(redirect(url_for("join.meeting", code=found.join_code)), token)
+    return render_template("join/join.html", meeting=found, form=form), status_of(form)
 
 
-@bp.get("/invite/<token>")
+@bp.get("/<code>/state")
+def state(code: str):
+    """Just the part of the phone page that changes, for the page's script after the chair decides."""
+    found = meetings.find_open_meeting(code)
+    person = joining.person_on_device(found, _device_token()) if found else None
+    if found is None or person is None:
+        return "", 404
+    return _phone_page(found, person, "join/_state.html")
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
 def invited(token: str):
-    """A personal join link: the meeting, greeting the person it was made for."""
+    """A personal link: one tap joins as the person it was made for.
+
+    Asking first, rather than joining on opening, keeps link previews in
+    messaging apps from using the link up before the person does.
+    """
     person = people.find_invited(token)
     if person is None:
         return render_template("join/unknown_invite.html", form=JoinCodeForm()), 404
-    return render_template("join/meeting.html", meeting=person.meeting, person=person)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        device = _device_token() or joining.new_device_token()
+        try:
+            joining.claim_invite(person, device, request.remote_addr or "")
+        except throttle.TooManyAttempts as refusal:
+            form.form_errors.append(refusal.message)
+            return render_template("join/invited.html", meeting=person.meeting, person=person, form=form), 429
+        return _remember_device(redirect(url_for("join.meeting", code=person.meeting.join_code)), device)
+    return render_template("join/invited.html", meeting=person.meeting, person=person, form=form)

@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from facilitator.extensions import db
-from facilitator.models import Chair, LoginFailure
+from facilitator.models import Chair, ThrottleEvent
 from facilitator.services import accounts
 from tests.conftest import CHAIR_EMAIL, CHAIR_PASSWORD, AuthActions
 
-THROTTLED = "Too many failed attempts"
+THROTTLED = "Too many attempts"
 
 
 def fail(auth, times, email=CHAIR_EMAIL, **kwargs):
@@ -34,7 +34,7 @@ def test_the_account_limit_does_not_lock_out_other_accounts(app, auth, chair, ot
 def test_the_refusal_lifts_as_the_failures_age(app, auth, chair):
     fail(auth, accounts.MAX_FAILURES_PER_ACCOUNT)
     with app.app_context():
-        for failure in db.session.scalars(select(LoginFailure)):
+        for failure in db.session.scalars(select(ThrottleEvent)):
             failure.at -= accounts.FAILURE_WINDOW + timedelta(seconds=1)
         db.session.commit()
     assert auth.login().status_code == 302
@@ -62,7 +62,7 @@ def test_many_accounts_tried_from_one_address_are_slowed_down(app, auth, chair):
 def test_failures_are_kept_without_addresses_or_emails(app, auth, chair):
     fail(auth, 2)
     with app.app_context():
-        keys = db.session.scalars(select(LoginFailure.key_hash)).all()
+        keys = db.session.scalars(select(ThrottleEvent.key_hash)).all()
     assert len(keys) == 4
     assert all(len(key) == 64 and "@" not in key and "127.0.0.1" not in key for key in keys)
 

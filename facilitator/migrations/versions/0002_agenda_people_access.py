@@ -1,4 +1,4 @@
-"""Agendas, people lists, shared meetings and sign-in failures.
+"""Agendas, people lists, shared meetings and throttling.
 
 Revision ID: 0002
 Revises: 0001
@@ -16,15 +16,15 @@ depends_on = None
 
 def upgrade():
     op.create_table(
-        "login_failure",
+        "throttle_event",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("key_hash", sa.String(length=64), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_login_failure")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_throttle_event")),
     )
-    with op.batch_alter_table("login_failure", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_login_failure_at"), ["at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_login_failure_key_hash"), ["key_hash"], unique=False)
+    with op.batch_alter_table("throttle_event", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_throttle_event_at"), ["at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_throttle_event_key_hash"), ["key_hash"], unique=False)
 
     op.create_table(
         "meeting_member",
@@ -154,8 +154,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_meeting_member_chair_id"))
 
     op.drop_table("meeting_member")
-    with op.batch_alter_table("login_failure", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_login_failure_key_hash"))
-        batch_op.drop_index(batch_op.f("ix_login_failure_at"))
+    with op.batch_alter_table("throttle_event", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_throttle_event_key_hash"))
+        batch_op.drop_index(batch_op.f("ix_throttle_event_at"))
 
-    op.drop_table("login_failure")
+    op.drop_table("throttle_event")

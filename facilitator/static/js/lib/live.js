@@ -3,12 +3,13 @@
 import { io } from "../../vendor/socket.io-4.8.1.esm.min.js";
 
 /**
- * Connect to the server. `onState` receives "connected", "reconnecting" or
- * "refused"; `onHello` receives the server's hello (who it takes us for, and
- * its clock).
+ * Connect to the server. `auth` names the meeting to follow ({meeting: id});
+ * the server checks it against who we are. `onState` receives "connected",
+ * "reconnecting" or "refused"; `onHello` receives the server's hello (who it
+ * takes us for, and its clock).
  */
-export function connect({ onState = () => {}, onHello = () => {} } = {}) {
-  const socket = io();
+export function connect({ auth = {}, onState = () => {}, onHello = () => {} } = {}) {
+  const socket = io({ auth });
   socket.on("hello", onHello);
   socket.on("connect", () => onState("connected"));
   socket.on("disconnect", () => onState("reconnecting"));

@@ -1,0 +1,32 @@
+"""Room names, computed from who a socket is; never taken from a message."""
+
+from __future__ import annotations
+
+from facilitator import access
+from facilitator.access import Viewer
+from facilitator.models import Meeting, Side
+
+
+def chairs(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}:chairs"
+
+
+def side(meeting_id: int, which: Side) -> str:
+    return f"meeting:{meeting_id}:{which.value}"
+
+
+def person(participant_id: int) -> str:
+    """One person's phones, wherever they are in the meeting (lobby included)."""
+    return f"participant:{participant_id}"
+
+
+def for_viewer(viewer: Viewer, meeting: Meeting) -> set[str]:
+    """The rooms a socket belongs in now. A person in the lobby is in their own room only."""
+    if viewer.is_chair:
+        return {chairs(meeting.id)}
+    if viewer.is_participant and viewer.participant is not None:
+        rooms = {person(viewer.participant.id)}
+        if access.may_see_content(viewer, meeting):
+            rooms.add(side(meeting.id, viewer.participant.side))
+        return rooms
+    return set()

@@ -1,0 +1,168 @@
+"""Joining from a phone: the join form, personal links, the lobby and admission.
+
+A phone is known by a random device token kept in its cookie; only the
+token's hash is stored, bound to one person in one meeting, so re-scanning,
+reloading or reconnecting brings the same person back.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from facilitator.extensions import db
+from facilitator.models import Admission, Meeting, Participant, Side
+from facilitator.models.types import utcnow
+from facilitator.services import people, throttle
+from facilitator.services.errors import ValidationError
+
+# A room of phones often shares one address (the venue's Wi-Fi): the limit
+# allows a full room, and stops a script filling a lobby.
+JOIN_WINDOW = timedelta(minutes=10)
+JOINS_PER_ADDRESS = 60
+
+
+def new_device_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def person_on_device(meeting: Meeting, device_token: str | None) -> Participant | None:
+    """The person this phone joined the meeting as, if it has."""
+    if not device_token or len(device_token) > 64:
+        return None
+    return db.session.scalar(
+        select(Participant).where(
+            Participant.meeting_id == meeting.id, Participant.device_token_hash == people.hash_token(device_token)
+        )
+    )
+
+
+def _check_open(meeting: Meeting) -> None:
+    if not meeting.is_open:
+        raise ValidationError("code", _("This meeting has finished, so it cannot be joined."))
+
+
+def _count_join(address: str) -> str:
+    address_key = throttle.key("join address", address)
+    throttle.check(address_key, JOINS_PER_ADDRESS, JOIN_WINDOW)
+    return address_key
+
+
+def join(meeting: Meeting, name: str, relation: str, side: str, device_token: str, address: str) -> Participant:
+    """Put a new person in the lobby, or return the person this phone already is."""
+    _check_open(meeting)
+    existing = person_on_device(meeting, device_token)
+    if existing is not None:
+        return existing
+    address_key = _count_join(address)
+    details = people.PersonDetails(name, relation, side).validated()
+    person = Participant(
+        meeting=meeting,
+        name=details.name,
+        relation=details.relation,
+        side=Side(details.side),
+        admission=Admission.LOBBY,
+        device_token_hash=people.hash_token(device_token),
+        joined_at=utcnow(),
+    )
+    db.session.add(person)
+    meeting.version += 1
+    throttle.record(address_key)
+    db.session.commit()
+    return person
+
+
+def claim_invite(person: Participant, device_token: str, address: str) -> Participant:
+    """Join as the person a personal link was made for.
+
+    The first phone to use the link is that person, straight into the meeting.
+    Another phone goes to the lobby under the same name, for the chair to decide.
+    """
+    meeting = person.meeting
+    _check_open(meeting)
+    token_hash = people.hash_token(device_token)
+    if person.device_token_hash == token_hash:
+        return person
+    already = person_on_device(meeting, device_token)
+    if already is not None and already.admission is not Admission.LOBBY:
+        return already  # this phone is already someone in the meeting
+    address_key = _count_join(address)
+    if already is not None:
+        db.session.delete(already)  # the same person, who first joined by code
+        db.session.flush()
+    if person.device_token_hash is None:
+        person.device_token_hash, person.admission, person.joined_at = token_hash, Admission.ADMITTED, utcnow()
+        claimed = person
+    else:
+        claimed = Participant(
+            meeting=meeting,
+            name=person.name,
+            relation=person.relation,
+            side=person.side,
+            admission=Admission.LOBBY,
+            device_token_hash=token_hash,
+            joined_at=utcnow(),
+        )
+        db.session.add(claimed)
+    meeting.version += 1
+    throttle.record(address_key)
+    db.session.commit()
+    return claimed
+
+
+def _in_lobby(meeting: Meeting, person_id: object) -> Participant:
+    if not isinstance(person_id, int) or isinstance(person_id, bool):
+        raise ValidationError("participant_id", _("Say who, by their number."))
+    person = db.session.get(Participant, person_id)
+    if person is None or person.meeting_id != meeting.id:
+        raise ValidationError("participant_id", _("That person is not in this meeting."))
+    if person.admission not in (Admission.LOBBY, Admission.DECLINED):
+        raise ValidationError("participant_id", _("%(name)s is not waiting to be let in.", name=person.name))
+    return person
+
+
+def admit(
+    meeting: Meeting, person_id: object, side: str | None = None, flags: Iterable[str] | None = None
+) -> Participant:
+    """Let someone in from the lobby, correcting their side and flags if the chair says so."""
+    _check_open(meeting)
+    person = _in_lobby(meeting, person_id)
+    if side is not None or flags is not None:
+        details = people.PersonDetails(
+            person.name,
+            person.relation,
+            person.side.value if side is None else side,
+            people.flags_of(person) if flags is None else frozenset(flags),
+        ).validated()
+        person.side = Side(details.side)
+        for flag in people.FLAGS:
+            setattr(person, flag, flag in details.flags)
+    person.admission = Admission.ADMITTED
+    meeting.version += 1
+    db.session.commit()
+    return person
+
+
+def admit_all(meeting: Meeting) -> list[Participant]:
+    """Let in everyone waiting in the lobby, as they said they are."""
+    _check_open(meeting)
+    waiting = [person for person in meeting.participants if person.admission is Admission.LOBBY]
+    for person in waiting:
+        person.admission = Admission.ADMITTED
+    if waiting:
+        meeting.version += 1
+    db.session.commit()
+    return waiting
+
+
+def decline(meeting: Meeting, person_id: object) -> Participant:
+    """Turn someone away from the lobby; their phone is told kindly and sees nothing."""
+    person = _in_lobby(meeting, person_id)
+    person.admission = Admission.DECLINED
+    meeting.version += 1
+    db.session.commit()
+    return person
