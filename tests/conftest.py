@@ -117,11 +117,12 @@ def other_chair(app):
 
 @pytest.fixture
 def live(app, client):
-    """Connect a Socket.IO test client that shares the HTTP client's cookies."""
+    """Connect Socket.IO test clients; each shares the cookies of an HTTP client
+    (the signed-in `client` unless another, such as a phone's, is given)."""
     connected = []
 
-    def connect(**kwargs):
-        socket = socketio.test_client(app, flask_test_client=client, **kwargs)
+    def connect(http_client=None, **kwargs):
+        socket = socketio.test_client(app, flask_test_client=http_client or client, **kwargs)
         connected.append(socket)
         return socket
 

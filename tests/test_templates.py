@@ -14,7 +14,15 @@ PACKAGE = Path(facilitator.__file__).parent
 TEMPLATES = sorted((PACKAGE / "templates").rglob("*.html"))
 OWN_STATIC = sorted(p for p in (PACKAGE / "static").rglob("*") if p.is_file() and "vendor" not in p.parts)
 JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
-TRANSLATABLE_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label", "aria-description", "content", "data-label"}
+TRANSLATABLE_ATTRIBUTES = {
+    "alt",
+    "title",
+    "placeholder",
+    "aria-label",
+    "aria-description",
+    "content",
+    "data-label",
+}
 
 
 class Findings(HTMLParser):

@@ -14,6 +14,7 @@ from wtforms import RadioField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from facilitator import access
+from facilitator.live import broadcast
 from facilitator.models import Meeting, Participant, Side
 from facilitator.services import joining, meetings, people, throttle
 from facilitator.services.errors import ValidationError as Refusal
@@ -107,13 +108,16 @@ def meeting(code: str):
     if request.method == "POST" and form.validate():
         token = _device_token() or joining.new_device_token()
         try:
-            joining.join(found, form.name.data or "", form.relation.data or "", form.side.data or "", token, request.remote_addr or "")
+            joining.join(
+                found, form.name.data or "", form.relation.data or "", form.side.data or "", token, request.remote_addr or ""
+            )
         except throttle.TooManyAttempts as refusal:
             form.form_errors.append(refusal.message)
             return render_template("join/join.html", meeting=found, form=form), 429
         except Refusal as error:
             show_error(form, error)
         else:
+            broadcast.people_changed(found)
             return _remember_device(redirect(url_for("join.meeting", code=found.join_code)), token)
     return render_template("join/join.html", meeting=found, form=form), status_of(form)
 
@@ -146,5 +150,6 @@ def invited(token: str):
         except throttle.TooManyAttempts as refusal:
             form.form_errors.append(refusal.message)
             return render_template("join/invited.html", meeting=person.meeting, person=person, form=form), 429
+        broadcast.people_changed(person.meeting)
         return _remember_device(redirect(url_for("join.meeting", code=person.meeting.join_code)), device)
     return render_template("join/invited.html", meeting=person.meeting, person=person, form=form)
