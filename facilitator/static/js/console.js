@@ -14,7 +14,8 @@ const mayRun = consoleRoot?.dataset.mayRun === "true";
 let version = -1;
 
 function sideLabel(side) {
-  return document.querySelector(`#side-labels [data-value="${side}"]`)?.textContent ?? side;
+  const labels = document.getElementById("side-labels").content;
+  return labels.querySelector(`[data-value="${side}"]`)?.textContent ?? side;
 }
 
 function label(state, name) {
