@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from facilitator.extensions import db
 from facilitator.models import Admission, Chair, Meeting, MeetingMember, MemberRole, Participant
-from facilitator.services import joining
+from facilitator.services import joining, running
 
 SESSION_CHAIR_KEY = "chair_id"
 SESSION_VERSION_KEY = "chair_session_version"
@@ -35,6 +35,7 @@ class ViewerKind(StrEnum):
     ANONYMOUS = "anonymous"
     CHAIR = "chair"
     PARTICIPANT = "participant"
+    SCREEN = "screen"  # the room screen: sees what the room sees, does nothing
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Viewer:
     kind: ViewerKind
     chair: Chair | None = None
     participant: Participant | None = None
+    screen_of: int | None = None  # the meeting a room screen shows
 
     @property
     def is_chair(self) -> bool:
@@ -52,6 +54,10 @@ class Viewer:
     @property
     def is_participant(self) -> bool:
         return self.kind is ViewerKind.PARTICIPANT
+
+    @property
+    def is_screen(self) -> bool:
+        return self.kind is ViewerKind.SCREEN
 
 
 ANONYMOUS = Viewer(ViewerKind.ANONYMOUS)
@@ -125,13 +131,22 @@ def may_administer(viewer: Viewer) -> bool:
     return viewer.is_chair and viewer.chair is not None and viewer.chair.is_admin
 
 
-def viewer_in(meeting: Meeting, device_token: str | None) -> Viewer:
-    """Who is looking at this meeting: a chair with a role in it, else the person on this phone."""
+def viewer_in(meeting: Meeting, device_token: str | None, screen_token: str | None = None) -> Viewer:
+    """Who is looking at this meeting: its room screen (by its token), a chair with a role
+    in it, else the person on this phone."""
+    if screen_token is not None:
+        shown = running.meeting_for_screen(screen_token)
+        return Viewer(ViewerKind.SCREEN, screen_of=meeting.id) if shown is meeting else ANONYMOUS
     viewer = current_viewer()
     if viewer.is_chair and may_view(viewer, meeting):
         return viewer
     person = joining.person_on_device(meeting, device_token)
     return ANONYMOUS if person is None else Viewer(ViewerKind.PARTICIPANT, participant=person)
+
+
+def may_contribute(viewer: Viewer, meeting: Meeting) -> bool:
+    """People let in answer from their phones; chairs and the screen do not."""
+    return viewer.is_participant and may_see_content(viewer, meeting)
 
 
 def may_connect(viewer: Viewer) -> bool:
@@ -142,7 +157,10 @@ def may_connect(viewer: Viewer) -> bool:
 
 
 def may_see_content(viewer: Viewer, meeting: Meeting) -> bool:
-    """What is said and planned in a meeting: its chairs, and people let in from the lobby."""
+    """What is said and planned in a meeting: its chairs, its room screen, and people let in
+    from the lobby."""
+    if viewer.is_screen:
+        return viewer.screen_of == meeting.id
     if viewer.is_participant:
         person = viewer.participant
         return person is not None and person.meeting_id == meeting.id and person.admission is Admission.ADMITTED

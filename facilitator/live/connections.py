@@ -1,22 +1,33 @@
-"""Which meeting each socket of this process is following.
+"""Which meeting each socket of this process follows, and as which person.
 
 Per-connection state, kept by the process that holds the connection (nginx
 keeps a client on one process). Who the socket is, is worked out again from
-its cookies and the database on every command, never kept here.
+its cookies and the database on every command; this only says where to look,
+and whose presence to count down when the socket goes.
 """
 
 from __future__ import annotations
 
-_meeting_of_sid: dict[str, int] = {}
+from dataclasses import dataclass
 
 
-def follow(sid: str, meeting_id: int) -> None:
-    _meeting_of_sid[sid] = meeting_id
+@dataclass(frozen=True)
+class Following:
+    meeting_id: int
+    participant_id: int | None = None
+    screen_token: str | None = None
 
 
-def meeting_id(sid: str) -> int | None:
-    return _meeting_of_sid.get(sid)
+_following: dict[str, Following] = {}
 
 
-def forget(sid: str) -> None:
-    _meeting_of_sid.pop(sid, None)
+def follow(sid: str, following: Following) -> None:
+    _following[sid] = following
+
+
+def of(sid: str) -> Following | None:
+    return _following.get(sid)
+
+
+def forget(sid: str) -> Following | None:
+    return _following.pop(sid, None)

@@ -23,7 +23,7 @@ from facilitator.live import broadcast, connections, snapshot
 from facilitator.live import rooms as room_names
 from facilitator.live.acks import ok, refused
 from facilitator.models import Meeting
-from facilitator.services import joining
+from facilitator.services import contributions, joining, running
 from facilitator.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -48,11 +48,11 @@ def _payload(payload: Any, *allowed: str) -> dict[str, Any]:
 
 def _identify() -> tuple[Viewer, Meeting]:
     """Who this socket is in the meeting it follows, worked out again from the database."""
-    meeting_id = connections.meeting_id(request.sid)
-    meeting = db.session.get(Meeting, meeting_id) if meeting_id is not None else None
+    following = connections.of(request.sid)
+    meeting = db.session.get(Meeting, following.meeting_id) if following is not None else None
     if meeting is None:
         raise Refused("unauthorised", _("This connection is not following a meeting."))
-    viewer = access.viewer_in(meeting, request.cookies.get(access.DEVICE_COOKIE))
+    viewer = access.viewer_in(meeting, request.cookies.get(access.DEVICE_COOKIE), following.screen_token)
     if not access.may_connect(viewer):
         raise Refused("unauthorised", _("You are no longer part of this meeting."))
     return viewer, meeting
@@ -97,24 +97,41 @@ def connect(auth=None):
     a meeting, `auth` is `{"meeting": <id>}` and the socket must be a chair of it or a
     person on it (lobby included). Unknown meetings and strangers get the same refusal."""
     meeting_id = auth.get("meeting") if isinstance(auth, dict) else None
+    screen_token = auth.get("screen") if isinstance(auth, dict) else None
     if meeting_id is None:
         viewer = access.current_viewer()
         if not viewer.is_chair:
             raise ConnectionRefusedError("unauthorised")
         broadcast.hello(request.sid, viewer)
         return
+    if screen_token is not None and not isinstance(screen_token, str):
+        raise ConnectionRefusedError("unauthorised")
     meeting = db.session.get(Meeting, meeting_id) if type(meeting_id) is int else None
-    viewer = access.viewer_in(meeting, request.cookies.get(access.DEVICE_COOKIE)) if meeting else access.ANONYMOUS
+    viewer = (
+        access.viewer_in(meeting, request.cookies.get(access.DEVICE_COOKIE), screen_token)
+        if meeting
+        else access.ANONYMOUS
+    )
     if meeting is None or not access.may_connect(viewer):
         raise ConnectionRefusedError("unauthorised")
-    connections.follow(request.sid, meeting.id)
+    person = viewer.participant if viewer.is_participant else None
+    connections.follow(request.sid, connections.Following(meeting.id, person and person.id, screen_token))
     _place(viewer, meeting)
     broadcast.hello(request.sid, viewer)
+    if person is not None:
+        running.connected(person)
+        broadcast.people_changed(meeting)
 
 
 @socketio.on("disconnect")
 def disconnect(reason=None):
-    connections.forget(request.sid)
+    """A socket went: if it was a person's phone, everyone who sees presence is told."""
+    following = connections.forget(request.sid)
+    if following is not None and following.participant_id is not None:
+        running.disconnected(following.participant_id)
+        meeting = db.session.get(Meeting, following.meeting_id)
+        if meeting is not None:
+            broadcast.people_changed(meeting)
 
 
 @socketio.on("clock")
@@ -177,6 +194,73 @@ def decline(payload=None):
     broadcast.admission_changed(person)
     broadcast.people_changed(meeting)
     return ok(version=meeting.version)
+
+
+@socketio.on("start")
+@command
+def start(payload=None):
+    """A chair -> start the meeting at its first stage. Everyone receives `meeting_changed`."""
+    _payload(payload)
+    meeting = _running()
+    running.start(meeting)
+    broadcast.meeting_changed(meeting)
+    return ok(version=meeting.version)
+
+
+@socketio.on("go_to")
+@command
+def go_to(payload=None):
+    """A chair -> move to the stage at `position` (0-based): next, previous or any."""
+    details = _payload(payload, "position")
+    meeting = _running()
+    running.go_to(meeting, details.get("position"))
+    broadcast.meeting_changed(meeting)
+    return ok(version=meeting.version)
+
+
+@socketio.on("timer")
+@command
+def timer(payload=None):
+    """A chair -> `{"action": "start" | "pause"}` or `{"action": "add", "minutes": int}`."""
+    details = _payload(payload, "action", "minutes")
+    meeting = _running()
+    action = details.get("action")
+    if action == "start":
+        running.timer_start(meeting)
+    elif action == "pause":
+        running.timer_pause(meeting)
+    elif action == "add":
+        running.timer_add(meeting, details.get("minutes"))
+    else:
+        raise Refused("invalid", _("Start, pause or add minutes to the timer."))
+    broadcast.meeting_changed(meeting)
+    return ok(version=meeting.version)
+
+
+@socketio.on("lobby")
+@command
+def lobby(payload=None):
+    """A chair -> `{"open": bool}`: while open, the room screen shows how to join."""
+    details = _payload(payload, "open")
+    meeting = _running()
+    running.set_lobby(meeting, details.get("open"))
+    broadcast.meeting_changed(meeting)
+    return ok(version=meeting.version)
+
+
+@socketio.on("contribute")
+@command
+def contribute(payload=None):
+    """A person let in -> `{"client_id": str, "text": str}`: an answer to the current stage.
+    Stored once per client id: a resend gets the same ack and nothing is broadcast again."""
+    details = _payload(payload, "client_id", "text")
+    viewer, meeting = _identify()
+    if not access.may_contribute(viewer, meeting):
+        raise Refused("forbidden", _("Only people in the meeting can answer here."))
+    item, is_new = contributions.add(meeting, viewer.participant, details.get("client_id"), details.get("text"))
+    if is_new:
+        broadcast.contribution_added(meeting, item)
+    return ok(version=meeting.version, contribution_id=item.id)
 
 
 @socketio.on_error_default

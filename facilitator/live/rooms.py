@@ -11,6 +11,10 @@ def chairs(meeting_id: int) -> str:
     return f"meeting:{meeting_id}:chairs"
 
 
+def screen(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}:screen"
+
+
 def side(meeting_id: int, which: Side) -> str:
     return f"meeting:{meeting_id}:{which.value}"
 
@@ -20,10 +24,17 @@ def person(participant_id: int) -> str:
     return f"participant:{participant_id}"
 
 
+def everyone_in(meeting_id: int) -> list[str]:
+    """Every room whose sockets may see the meeting's content."""
+    return [chairs(meeting_id), screen(meeting_id), *(side(meeting_id, which) for which in Side)]
+
+
 def for_viewer(viewer: Viewer, meeting: Meeting) -> set[str]:
     """The rooms a socket belongs in now. A person in the lobby is in their own room only."""
     if viewer.is_chair:
         return {chairs(meeting.id)}
+    if viewer.is_screen:
+        return {screen(meeting.id)} if access.may_see_content(viewer, meeting) else set()
     if viewer.is_participant and viewer.participant is not None:
         rooms = {person(viewer.participant.id)}
         if access.may_see_content(viewer, meeting):

@@ -50,6 +50,15 @@ class Meeting(db.Model):
     # Increases with every change; every live event carries it.
     version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The stage timer, as the server keeps it: running until `timer_ends_at`, or
+    # paused with `timer_remaining` seconds left; neither when no timer is set.
+    timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    timer_remaining: Mapped[int | None]
+    # While the lobby is open the room screen shows the join QR code.
+    lobby_open: Mapped[bool] = mapped_column(default=True)
+    # SHA-256 of the room screen's read-only token.
+    screen_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     owner: Mapped[Chair] = relationship()
     stages: Mapped[list[Stage]] = relationship(
@@ -65,6 +74,12 @@ class Meeting(db.Model):
     @property
     def is_open(self) -> bool:
         return self.status is not MeetingStatus.CLOSED
+
+    @property
+    def current_stage(self) -> Stage | None:
+        if self.current_position is None or not 0 <= self.current_position < len(self.stages):
+            return None
+        return self.stages[self.current_position]
 
     def has_reached(self, stage: Stage) -> bool:
         return self.current_position is not None and stage.position <= self.current_position

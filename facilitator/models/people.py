@@ -51,6 +51,10 @@ class Participant(db.Model):
     # SHA-256 of the random token in the phone's cookie, once the person has joined from it.
     device_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Presence, in the database so that any server process can answer: open
+    # connections from this person's phones, and when they said they left.
+    connections: Mapped[int] = mapped_column(default=0)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     meeting = relationship("Meeting", back_populates="participants")

@@ -1,27 +1,49 @@
-"""The room screen: what the projector shows, readable from the back of the room."""
+"""The room screen: what the projector shows, readable from the back of the room.
+
+It opens with its own read-only token, not the chair's session, so the
+laptop showing it can do nothing but show it.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from facilitator import access
+from facilitator.services import running
+from facilitator.services.errors import ValidationError
 from facilitator.web.auth import chair_required
 from facilitator.web.meetings import meeting_for_chair
 from facilitator.web.qr import qr_svg
 from facilitator.web.urls import external_url, join_url
 
-bp = Blueprint("screen", __name__, url_prefix="/meetings/<int:meeting_id>/screen")
+bp = Blueprint("screen", __name__)
 
 
-@bp.get("/")
+@bp.post("/meetings/<int:meeting_id>/screen")
 @chair_required
-def room(meeting_id: int):
-    """The meeting's title, and how to join: a large QR code, the join code and the address to type it at."""
-    meeting = meeting_for_chair(meeting_id)
+def open_screen(meeting_id: int):
+    """A chair opens the room screen: a new read-only link; an older screen stops following."""
+    meeting = meeting_for_chair(meeting_id, access.may_run)
+    try:
+        token = running.issue_screen_token(meeting)
+    except ValidationError:
+        abort(404)
+    return redirect(url_for("screen.room", token=token))
+
+
+@bp.get("/screen/<token>")
+def room(token: str):
+    """The room screen: the stage and its questions, the agenda, who is here, the timer,
+    what people say, and the join QR code while the lobby is open."""
+    meeting = running.meeting_for_screen(token)
+    if meeting is None or not meeting.is_open:
+        return render_template("screen/gone.html"), 404
     link = join_url(meeting)
     return render_template(
         "screen/room.html",
         meeting=meeting,
-        qr=qr_svg(link, label=_("QR code to join the meeting")) if meeting.is_open else None,
+        token=token,
+        qr=qr_svg(link, label=_("QR code to join the meeting")),
         join_address=external_url("join.enter_code").split("://", 1)[1],
     )

@@ -38,9 +38,10 @@ def everyone(app, meeting_id):
         ]
 
 
-def test_the_room_screen_qr_code_decodes_to_the_join_address(client, auth, meeting):
+def test_the_room_screen_qr_code_decodes_to_the_join_address(client, auth, post, meeting):
     auth.login()
-    html = client.get(f"/meetings/{meeting.id}/screen/").get_data(as_text=True)
+    opened = post(f"/meetings/{meeting.id}/screen")
+    html = client.get(opened.headers["Location"]).get_data(as_text=True)
     svg = re.search(r'<svg class="qr".*?</svg>', html, re.DOTALL).group(0)
     assert read_qr_svg(svg) == [f"http://localhost/join/{meeting.join_code}"]
     code = meeting.join_code

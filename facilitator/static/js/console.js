@@ -1,17 +1,18 @@
-// The chair's console: the live connection, the lobby and who is in.
-// Everything shown comes from the server (`sync`, then `people_changed`);
-// a chair's decision is a command, and the list changes when the server says so.
-import { connect, messageFor } from "./lib/live.js";
+// The chair's console: the live connection, the stage and its timer, the
+// lobby and who is in. Everything shown comes from the server (`sync`, then
+// events); a chair's decision is a command, and the page changes when the
+// server says so.
+import { messageFor } from "./lib/live.js";
+import { currentStage, followMeeting, formatSeconds, secondsLeft, text } from "./lib/meeting.js";
 
 const indicator = document.querySelector("[data-connection]");
-const text = document.querySelector("[data-connection-text]");
+const connectionText = document.querySelector("[data-connection-text]");
 const consoleRoot = document.querySelector("[data-console]");
 const lobby = document.querySelector("[data-lobby]");
 const inMeeting = document.querySelector("[data-in]");
 const admitAll = document.querySelector("[data-admit-all]");
 const errorBox = document.querySelector("[data-console-error]");
 const mayRun = consoleRoot?.dataset.mayRun === "true";
-let version = -1;
 
 function sideLabel(side) {
   const labels = document.getElementById("side-labels").content;
@@ -64,6 +65,9 @@ function inItem(person) {
   node.querySelector("[data-name]").textContent = person.name;
   node.querySelector("[data-relation]").textContent = person.relation ? `(${person.relation})` : "";
   node.querySelector("[data-side-label]").textContent = sideLabel(person.side);
+  const presence = node.querySelector("[data-presence]");
+  presence.textContent = text("console-text", person.presence);
+  presence.dataset.presence = person.presence;
   return node;
 }
 
@@ -89,26 +93,90 @@ function send(command, payload) {
   });
 }
 
-const socket = connect({
-  auth: consoleRoot ? { meeting: Number(consoleRoot.dataset.meeting) } : {},
+const run = document.querySelector("[data-run]");
+const $ = (selector) => run.querySelector(selector);
+
+function item(tag, content) {
+  const node = document.createElement(tag);
+  node.textContent = content;
+  return node;
+}
+
+function render(state) {
+  showPeople(state.people);
+  const meeting = state.meeting;
+  if (!meeting) return;
+  run.hidden = false;
+  const stage = currentStage(state);
+  const started = meeting.status === "live";
+  $("[data-stage-number]").textContent = stage
+    ? text("console-text", "stage-of").replace("{n}", stage.position + 1).replace("{total}", meeting.stages.length)
+    : "";
+  $("[data-stage-title]").textContent = stage ? stage.title : text("console-text", "not-started");
+  $("[data-questions]").replaceChildren(...(stage ? stage.questions.map((q) => item("li", q)) : []));
+  const said = stage ? state.contributions.filter((c) => c.stage_id === stage.id) : [];
+  $("[data-said]").replaceChildren(
+    ...said.map((c) => {
+      const li = item("li", "");
+      li.append(item("strong", c.name), document.createTextNode(` ${c.text}`));
+      return li;
+    }),
+  );
+  if (mayRun) {
+    $("[data-start]").hidden = meeting.status !== "scheduled";
+    $("[data-previous]").disabled = !started || !stage || stage.position === 0;
+    $("[data-next]").disabled = !started || !stage || stage.position === meeting.stages.length - 1;
+    for (const button of run.querySelectorAll("[data-timer-start], [data-timer-pause], [data-timer-add]")) {
+      button.disabled = !started;
+    }
+    $("[data-timer-start]").hidden = meeting.timer.ends_at !== null;
+    $("[data-timer-pause]").hidden = meeting.timer.ends_at === null;
+    $("[data-lobby-toggle]").textContent = text("console-text", meeting.lobby_open ? "close-lobby" : "open-lobby");
+  }
+  tick(state);
+}
+
+function tick(state) {
+  $("[data-timer]").textContent = formatSeconds(secondsLeft(state)) || "–";
+}
+
+function move(step) {
+  const stage = currentStage(live.state);
+  if (!stage || live.state.meeting.status !== "live") return;
+  const position = stage.position + step;
+  if (position >= 0 && position < live.state.meeting.stages.length) send("go_to", { position });
+}
+
+const live = followMeeting({
+  auth: { meeting: Number(consoleRoot.dataset.meeting) },
   onState(state) {
     indicator.dataset.state = state;
-    text.textContent = messageFor("connection-messages", state);
+    connectionText.textContent = messageFor("connection-messages", state);
   },
+  render,
 });
-
-socket.on("connect", () => {
-  socket.emit("sync", {}, (ack) => {
-    if (!ack?.ok) return;
-    version = ack.snapshot.version;
-    showPeople(ack.snapshot.people ?? []);
-  });
-});
-
-socket.on("people_changed", (event) => {
-  if (event.version < version) return;
-  version = event.version;
-  showPeople(event.people);
-});
+const socket = live.socket;
+setInterval(() => tick(live.state), 1000);
 
 admitAll?.addEventListener("click", () => send("admit_all", {}));
+if (mayRun) {
+  $("[data-start]").addEventListener("click", () => send("start", {}));
+  $("[data-next]").addEventListener("click", () => move(1));
+  $("[data-previous]").addEventListener("click", () => move(-1));
+  $("[data-timer-start]").addEventListener("click", () => send("timer", { action: "start" }));
+  $("[data-timer-pause]").addEventListener("click", () => send("timer", { action: "pause" }));
+  for (const button of run.querySelectorAll("[data-timer-add]")) {
+    button.addEventListener("click", () => send("timer", { action: "add", minutes: Number(button.dataset.timerAdd) }));
+  }
+  $("[data-lobby-toggle]").addEventListener("click", () => send("lobby", { open: !live.state.meeting.lobby_open }));
+  document.addEventListener("keydown", (event) => {
+    if (event.target.closest("input, textarea, select, [contenteditable]") || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.key === "PageDown" || event.key === "ArrowRight") {
+      event.preventDefault();
+      move(1);
+    } else if (event.key === "PageUp" || event.key === "ArrowLeft") {
+      event.preventDefault();
+      move(-1);
+    }
+  });
+}

@@ -1,0 +1,133 @@
+"""Running a meeting live: starting it, moving between stages, the stage timer,
+the lobby, the room screen's token, and who is connected."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from facilitator.extensions import db
+from facilitator.models import Meeting, MeetingStatus, Participant
+from facilitator.models.types import utcnow
+from facilitator.services import people
+from facilitator.services.errors import ValidationError
+
+MAX_TIMER_MINUTES = 240
+
+
+def _live(meeting: Meeting) -> None:
+    if meeting.status is not MeetingStatus.LIVE:
+        raise ValidationError("meeting", _("Start the meeting first."))
+
+
+def _reset_timer(meeting: Meeting) -> None:
+    """A stage starts with its suggested time, paused until the chair starts it."""
+    stage = meeting.current_stage
+    meeting.timer_ends_at = None
+    meeting.timer_remaining = stage.minutes * 60 if stage is not None else None
+
+
+def start(meeting: Meeting) -> None:
+    """Begin the meeting at its first stage."""
+    if meeting.status is MeetingStatus.CLOSED:
+        raise ValidationError("meeting", _("This meeting has closed."))
+    if meeting.status is MeetingStatus.LIVE:
+        raise ValidationError("meeting", _("The meeting has already started."))
+    if not meeting.stages:
+        raise ValidationError("meeting", _("Add a stage to the agenda first."))
+    meeting.status, meeting.started_at, meeting.current_position = MeetingStatus.LIVE, utcnow(), 0
+    _reset_timer(meeting)
+    meeting.version += 1
+    db.session.commit()
+
+
+def go_to(meeting: Meeting, position: object) -> None:
+    """Move the meeting to a stage (the next, a previous one, or any on the agenda)."""
+    _live(meeting)
+    if type(position) is not int or not 0 <= position < len(meeting.stages):
+        raise ValidationError("position", _("There is no such stage on the agenda."))
+    if position == meeting.current_position:
+        return
+    meeting.current_position = position
+    _reset_timer(meeting)
+    meeting.version += 1
+    db.session.commit()
+
+
+def timer_start(meeting: Meeting) -> None:
+    _live(meeting)
+    if meeting.timer_ends_at is None:
+        seconds = meeting.timer_remaining if meeting.timer_remaining is not None else 0
+        meeting.timer_ends_at, meeting.timer_remaining = utcnow() + timedelta(seconds=seconds), None
+        meeting.version += 1
+        db.session.commit()
+
+
+def timer_pause(meeting: Meeting) -> None:
+    _live(meeting)
+    if meeting.timer_ends_at is not None:
+        left = (meeting.timer_ends_at - utcnow()).total_seconds()
+        meeting.timer_ends_at, meeting.timer_remaining = None, max(0, round(left))
+        meeting.version += 1
+        db.session.commit()
+
+
+def timer_add(meeting: Meeting, minutes: object) -> None:
+    """Give the stage more time (or less, with a negative number), running or paused."""
+    _live(meeting)
+    if type(minutes) is not int or minutes == 0 or abs(minutes) > MAX_TIMER_MINUTES:
+        raise ValidationError("minutes", _("Add from 1 to %(count)d minutes.", count=MAX_TIMER_MINUTES))
+    if meeting.timer_ends_at is not None:
+        meeting.timer_ends_at = max(utcnow(), meeting.timer_ends_at + timedelta(minutes=minutes))
+    else:
+        meeting.timer_remaining = max(0, (meeting.timer_remaining or 0) + minutes * 60)
+    meeting.version += 1
+    db.session.commit()
+
+
+def set_lobby(meeting: Meeting, is_open: object) -> None:
+    """Open or close the lobby: while open, the room screen shows how to join."""
+    if type(is_open) is not bool:
+        raise ValidationError("open", _("Say whether the lobby is open."))
+    if meeting.lobby_open != is_open:
+        meeting.lobby_open = is_open
+        meeting.version += 1
+        db.session.commit()
+
+
+def issue_screen_token(meeting: Meeting) -> str:
+    """A new read-only token for the room screen; an older screen link stops working."""
+    if not meeting.is_open:
+        raise ValidationError("meeting", _("This meeting has closed."))
+    token = secrets.token_urlsafe(24)
+    meeting.screen_token_hash = people.hash_token(token)
+    db.session.commit()
+    return token
+
+
+def meeting_for_screen(token: str) -> Meeting | None:
+    if not 20 <= len(token) <= 64:
+        return None
+    return db.session.scalar(select(Meeting).where(Meeting.screen_token_hash == people.hash_token(token)))
+
+
+def connected(person: Participant) -> None:
+    """One more of this person's phones is connected (counted in the database)."""
+    db.session.execute(
+        update(Participant)
+        .where(Participant.id == person.id)
+        .values(connections=Participant.connections + 1, left_at=None)
+    )
+    db.session.commit()
+
+
+def disconnected(person_id: int) -> None:
+    db.session.execute(
+        update(Participant)
+        .where(Participant.id == person_id, Participant.connections > 0)
+        .values(connections=Participant.connections - 1)
+    )
+    db.session.commit()

@@ -1,0 +1,88 @@
+// Following a meeting live, the same way on every view: connect, `sync` for a
+// snapshot, then apply events in version order; a gap in versions means an
+// event was missed, so sync again. The server is the only source of truth.
+import { connect } from "./live.js";
+
+export function followMeeting({ auth, onState = () => {}, render = () => {}, onEvent = () => {} }) {
+  const state = { version: -1, meeting: null, people: [], contributions: [], you: null, clockOffset: 0 };
+  let syncing = false;
+
+  const socket = connect({
+    auth,
+    onState,
+    onHello(hello) {
+      state.clockOffset = hello.server_time - Date.now();
+    },
+  });
+
+  function sync() {
+    if (syncing) return;
+    syncing = true;
+    socket.emit("sync", {}, (ack) => {
+      syncing = false;
+      if (!ack?.ok) return;
+      Object.assign(state, {
+        version: ack.snapshot.version,
+        meeting: ack.snapshot.meeting.stages ? ack.snapshot.meeting : null,
+        people: ack.snapshot.people ?? [],
+        contributions: ack.snapshot.contributions ?? [],
+        you: ack.snapshot.you ?? null,
+      });
+      render(state);
+    });
+  }
+
+  // Apply an event if it is the next one (or carries no change); sync on a gap.
+  function handle(name, apply) {
+    socket.on(name, (event) => {
+      if (event.version > state.version + 1 || state.meeting === null) {
+        sync();
+        return;
+      }
+      if (event.version < state.version) return;
+      state.version = event.version;
+      apply(event);
+      render(state);
+      onEvent(name, event);
+    });
+  }
+
+  handle("meeting_changed", (event) => { state.meeting = event.meeting; });
+  handle("people_changed", (event) => { state.people = event.people; });
+  handle("contribution_added", (event) => {
+    if (!state.contributions.some((item) => item.id === event.contribution.id)) {
+      state.contributions.push(event.contribution);
+    }
+  });
+  socket.on("connect", sync);
+
+  return { socket, state, sync };
+}
+
+/** Seconds left on the stage timer, by the server's clock; null when there is none. */
+export function secondsLeft(state) {
+  const timer = state.meeting?.timer;
+  if (!timer) return null;
+  if (timer.ends_at !== null) {
+    return Math.max(0, Math.round((timer.ends_at - (Date.now() + state.clockOffset)) / 1000));
+  }
+  return timer.remaining;
+}
+
+export function formatSeconds(seconds) {
+  if (seconds === null || seconds === undefined) return "";
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+/** A translated text from a <template id=...> of the page, by key. */
+export function text(templateId, key) {
+  const template = document.getElementById(templateId);
+  return template?.content.querySelector(`[data-key="${key}"]`)?.textContent ?? key;
+}
+
+export function currentStage(state) {
+  const meeting = state.meeting;
+  if (!meeting || meeting.current_position === null) return null;
+  return meeting.stages[meeting.current_position] ?? null;
+}
