@@ -13,6 +13,9 @@ import signal  # noqa: E402
 import socket  # noqa: E402
 import sys  # noqa: E402
 
+import eventlet.hubs  # noqa: E402
+import greenlet  # noqa: E402
+
 from facilitator import __version__, create_app  # noqa: E402
 from facilitator.config import ConfigError  # noqa: E402
 from facilitator.extensions import socketio  # noqa: E402
@@ -28,8 +31,12 @@ DEFAULT_BACKLOG = 2048
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Serve facilitator with eventlet.")
-    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help="address to listen on [HOST, 127.0.0.1]")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")), help="port to listen on [PORT, 5000]")
+    parser.add_argument(
+        "--host", default=os.environ.get("HOST", "127.0.0.1"), help="address to listen on [HOST, 127.0.0.1]"
+    )
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("PORT", "5000")), help="port to listen on [PORT, 5000]"
+    )
     parser.add_argument(
         "--max-connections",
         type=int,
@@ -42,7 +49,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=DEFAULT_BACKLOG,
         help=f"connections queued for accepting (capped by net.core.somaxconn) [{DEFAULT_BACKLOG}]",
     )
-    parser.add_argument("--access-log", action="store_true", help="log every request (off by default: URLs carry join codes)")
+    parser.add_argument(
+        "--access-log", action="store_true", help="log every request (off by default: URLs carry join codes)"
+    )
     return parser.parse_args(argv)
 
 
@@ -69,13 +78,27 @@ def listen_with_backlog(backlog: int) -> None:
     eventlet.listen = functools.partial(eventlet.listen, backlog=backlog)
 
 
-def stop_on_sigterm() -> None:
-    """systemd stops a service with SIGTERM: leave the way Ctrl-C does, cleanly."""
+def stop_on_signals() -> None:
+    """Ctrl-C and systemd's SIGTERM both leave cleanly, whatever is running when they come.
 
-    def stop(_signum, _frame):
+    Python runs a signal handler in whichever green thread is current. Raising
+    in the hub (idle) or the main green thread stops the server; raising in a
+    green thread serving a request would only end that request, so the exit is
+    handed to the hub to raise on its next turn.
+    """
+    main = greenlet.getcurrent()
+
+    def exit_now():
         raise SystemExit(0)
 
+    def stop(_signum, _frame):
+        hub = eventlet.hubs.get_hub()
+        if greenlet.getcurrent() in (main, hub.greenlet):
+            exit_now()
+        hub.schedule_call_global(0, exit_now)
+
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,9 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     files = raise_open_file_limit(args.max_connections + 256)
     if files < args.max_connections:
         logging.warning("open-file limit %d is below --max-connections %d", files, args.max_connections)
-    stop_on_sigterm()
+    stop_on_signals()
     listen_with_backlog(args.backlog)
-    print(f"facilitator {__version__} on {app.config['ENV_NAME']}: open {address_to_open(args.host, args.port)}", flush=True)
+    print(
+        f"facilitator {__version__} on {app.config['ENV_NAME']}: open {address_to_open(args.host, args.port)}",
+        flush=True,
+    )
     socketio.run(
         app,
         host=args.host,

@@ -224,3 +224,32 @@ def test_shuts_down_cleanly(tmp_path, sig):
     assert stop_server(server, sig) == 0
     assert "Traceback" not in server.output()
     client.disconnect()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_stops_even_while_serving_requests(tmp_path, sig):
+    """A signal that lands while a request is being served still stops the server."""
+    server = start_server(tmp_path)
+    busy = threading.Event()
+    stop = threading.Event()
+
+    def hammer():
+        with requests.Session() as session:
+            while not stop.is_set():
+                try:
+                    session.get(server.url + "/login", timeout=2)
+                    busy.set()
+                except requests.RequestException:
+                    return
+
+    workers = [threading.Thread(target=hammer) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    try:
+        assert busy.wait(10)
+        time.sleep(0.5)
+        assert stop_server(server, sig) == 0
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join(10)
