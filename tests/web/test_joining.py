@@ -241,3 +241,14 @@ def test_the_phone_pages_weigh_under_60_kb_compressed(app, phone, meeting):
     weight, loaded = page_weight(phone, f"/join/{meeting.join_code}")
     assert any("socket.io" in url for url in loaded)  # the live page, with its client
     assert weight < 60_000, weight
+
+
+def test_the_room_screen_opens_only_with_its_current_token(app, client, auth, post, meeting):
+    auth.login()
+    first = post(f"/meetings/{meeting.id}/screen").headers["Location"]
+    assert app.test_client().get(first).status_code == 200  # no sign-in needed: the token is the key
+    second = post(f"/meetings/{meeting.id}/screen").headers["Location"]
+    old = app.test_client().get(first)
+    assert old.status_code == 404 and "N. family" not in old.get_data(as_text=True)
+    assert app.test_client().get(second).status_code == 200
+    assert app.test_client().get("/screen/not-a-real-token-at-all-123").status_code == 404

@@ -194,6 +194,7 @@ MEETING_PAGES = [
     ("post", "/meetings/{id}/people/{person}/remove"),
     ("get", "/meetings/{id}/sharing/"),
     ("post", "/meetings/{id}/sharing/"),
+    ("post", "/meetings/{id}/screen"),
 ]
 
 

@@ -107,6 +107,9 @@ function render(state) {
   const meeting = state.meeting;
   if (!meeting) return;
   run.hidden = false;
+  const status = document.querySelector("[data-status]");
+  status.textContent = text("console-text", `status-${meeting.status}`);
+  status.className = `status status--${meeting.status}`;
   const stage = currentStage(state);
   const started = meeting.status === "live";
   $("[data-stage-number]").textContent = stage
