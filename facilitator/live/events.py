@@ -263,6 +263,19 @@ def contribute(payload=None):
     return ok(version=meeting.version, contribution_id=item.id)
 
 
+@socketio.on("leave")
+@command
+def leave(payload=None):
+    """A person -> they are leaving the meeting; everyone who sees presence is told."""
+    _payload(payload)
+    viewer, meeting = _identify()
+    if not viewer.is_participant:
+        raise Refused("forbidden", _("Only people in the meeting can leave it."))
+    running.leave(viewer.participant)
+    broadcast.people_changed(meeting)
+    return ok(version=meeting.version)
+
+
 @socketio.on_error_default
 def unexpected(error: Exception):
     """A handler failed: log it, answer an error ack, keep the connection and the server."""

@@ -124,6 +124,12 @@ def connected(person: Participant) -> None:
     db.session.commit()
 
 
+def leave(person: Participant) -> None:
+    """The person says they are leaving; connecting again brings them back."""
+    person.left_at = utcnow()
+    db.session.commit()
+
+
 def disconnected(person_id: int) -> None:
     db.session.execute(
         update(Participant)

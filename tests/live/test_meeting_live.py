@@ -313,3 +313,13 @@ def test_fuzz_every_command_with_hostile_payloads(app, live, chair_socket, let_i
         assert socket.is_connected()
     assert {meeting_id: meeting_rows(app, meeting_id) for meeting_id in (circle.id, other.id)} == before
     assert ack(kerry, "contribute", {"client_id": "still-working-01", "text": "Still here"})["ok"]
+
+
+def test_a_person_who_leaves_shows_as_left_until_they_come_back(app, live, chair_socket, let_in, circle):
+    phone, kerry, _ = let_in("Kerry")
+    assert ack(kerry, "leave")["ok"]
+    kerry.disconnect()
+    assert [p["presence"] for p in sync(chair_socket)["people"]] == ["left"]
+    live(http_client=phone, auth={"meeting": circle.id})
+    assert [p["presence"] for p in sync(chair_socket)["people"]] == ["online"]
+    assert ack(chair_socket, "leave")["error"]["code"] == "forbidden"

@@ -24,7 +24,19 @@ async function refresh() {
   if (!response.ok) return;
   holder.innerHTML = await response.text();
   holder.querySelector("[data-focus]")?.focus();
-  bindAnswerForm();
+  holder.addEventListener("click", (event) => {
+  if (!event.target.closest("[data-leave]")) return;
+  live.socket.emit("leave", {}, (ack) => {
+    if (!ack?.ok) return;
+    live.socket.disconnect();
+    holder.querySelector("[data-leave-area]").hidden = true;
+    holder.querySelector("[data-answer]").hidden = true;
+    const left = holder.querySelector("[data-left]");
+    left.hidden = false;
+    left.querySelector("h2").focus();
+  });
+});
+bindAnswerForm();
 }
 
 function render(state) {
