@@ -9,6 +9,7 @@ connection.
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -77,6 +78,7 @@ def _place(viewer: Viewer, meeting: Meeting) -> None:
 def command(handler):
     """Turn refusals into error acks; a command never drops its connection."""
 
+    @functools.wraps(handler)
     def wrapped(payload=None):
         try:
             return handler(payload)
@@ -86,8 +88,6 @@ def command(handler):
             db.session.rollback()
             return refused(error.code, error.message)
 
-    wrapped.__name__ = handler.__name__
-    wrapped.__doc__ = handler.__doc__
     return wrapped
 
 

@@ -48,6 +48,7 @@ def stage(item: Stage) -> dict[str, Any]:
         "title": item.title,
         "questions": item.questions,
         "minutes": item.minutes,
+        "takes_answers": item.kind in contributions.ANSWERED_IN,
     }
 
 

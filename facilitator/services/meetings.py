@@ -14,7 +14,7 @@ from facilitator import formats
 from facilitator.extensions import db
 from facilitator.models import Chair, Meeting, MeetingMember, MemberRole, Participant, Stage
 from facilitator.models.types import utcnow
-from facilitator.services import accounts
+from facilitator.services import accounts, people
 from facilitator.services.errors import ValidationError
 
 # No 0/O, 1/I/L, 2/Z, 5/S or 8/B: every character reads one way on a screen.
@@ -131,11 +131,7 @@ def duplicate_meeting(meeting: Meeting, owner: Chair) -> Meeting:
             name=person.name,
             relation=person.relation,
             side=person.side,
-            is_child=person.is_child,
-            is_advocate=person.is_advocate,
-            is_interpreter=person.is_interpreter,
-            is_referrer=person.is_referrer,
-            may_stay_in_private_time=person.may_stay_in_private_time,
+            **{flag: getattr(person, flag) for flag in people.FLAGS},
         )
         for person in meeting.participants
     ]

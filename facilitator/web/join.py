@@ -90,7 +90,8 @@ def enter_code():
 
 
 def _phone_page(meeting: Meeting, person: Participant, template: str = "join/phone.html"):
-    return render_template(template, meeting=meeting, person=person, may_see=person.admission.value == "admitted")
+    viewer = access.Viewer(access.ViewerKind.PARTICIPANT, participant=person)
+    return render_template(template, meeting=meeting, person=person, may_see=access.may_see_content(viewer, meeting))
 
 
 @bp.route("/<code>", methods=["GET", "POST"])

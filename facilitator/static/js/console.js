@@ -3,7 +3,16 @@
 // events); a chair's decision is a command, and the page changes when the
 // server says so.
 import { messageFor } from "./lib/live.js";
-import { currentStage, followMeeting, formatSeconds, secondsLeft, text } from "./lib/meeting.js";
+import {
+  currentStage,
+  element as item,
+  followMeeting,
+  formatSeconds,
+  saidInStage,
+  secondsLeft,
+  stageNumber,
+  text,
+} from "./lib/meeting.js";
 
 const indicator = document.querySelector("[data-connection]");
 const connectionText = document.querySelector("[data-connection-text]");
@@ -96,12 +105,6 @@ function send(command, payload) {
 const run = document.querySelector("[data-run]");
 const $ = (selector) => run.querySelector(selector);
 
-function item(tag, content) {
-  const node = document.createElement(tag);
-  node.textContent = content;
-  return node;
-}
-
 function render(state) {
   showPeople(state.people);
   const meeting = state.meeting;
@@ -112,19 +115,10 @@ function render(state) {
   status.className = `status status--${meeting.status}`;
   const stage = currentStage(state);
   const started = meeting.status === "live";
-  $("[data-stage-number]").textContent = stage
-    ? text("console-text", "stage-of").replace("{n}", stage.position + 1).replace("{total}", meeting.stages.length)
-    : "";
+  $("[data-stage-number]").textContent = stageNumber(state, "console-text");
   $("[data-stage-title]").textContent = stage ? stage.title : text("console-text", "not-started");
   $("[data-questions]").replaceChildren(...(stage ? stage.questions.map((q) => item("li", q)) : []));
-  const said = stage ? state.contributions.filter((c) => c.stage_id === stage.id) : [];
-  $("[data-said]").replaceChildren(
-    ...said.map((c) => {
-      const li = item("li", "");
-      li.append(item("strong", c.name), document.createTextNode(` ${c.text}`));
-      return li;
-    }),
-  );
+  $("[data-said]").replaceChildren(...saidInStage(state));
   if (mayRun) {
     $("[data-start]").hidden = meeting.status !== "scheduled";
     $("[data-previous]").disabled = !started || !stage || stage.position === 0;

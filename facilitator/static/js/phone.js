@@ -3,7 +3,7 @@
 // without reloading. Once in, it shows the current stage and takes answers,
 // which wait in an outbox until the server has them.
 import { messageFor } from "./lib/live.js";
-import { currentStage, followMeeting, text } from "./lib/meeting.js";
+import { currentStage, element as item, followMeeting, saidInStage, stageNumber, text } from "./lib/meeting.js";
 import { Outbox } from "./lib/outbox.js";
 
 const indicator = document.querySelector("[data-connection]");
@@ -12,12 +12,6 @@ const holder = document.querySelector("[data-phone-state]");
 const meetingId = Number(holder.dataset.meeting);
 const outbox = new Outbox(`facilitator-outbox-${meetingId}`);
 const $ = (selector) => holder.querySelector(selector);
-
-function item(tag, content) {
-  const node = document.createElement(tag);
-  node.textContent = content;
-  return node;
-}
 
 async function refresh() {
   const response = await fetch(holder.dataset.stateUrl, { credentials: "same-origin" });
@@ -42,22 +36,13 @@ bindAnswerForm();
 function render(state) {
   if (!$("[data-live]") || !state.meeting) return;
   const stage = currentStage(state);
-  $("[data-stage-number]").textContent = stage
-    ? text("phone-text", "stage-of").replace("{n}", stage.position + 1).replace("{total}", state.meeting.stages.length)
-    : "";
+  $("[data-stage-number]").textContent = stageNumber(state, "phone-text");
   $("[data-stage-title]").textContent = stage ? stage.title : text("phone-text", "not-started");
   $("[data-questions]").replaceChildren(...(stage ? stage.questions.map((q) => item("li", q)) : []));
-  const answering = ["welcome", "check_in", "question_round", "information_sharing", "offers", "check_out"];
-  $("[data-answer]").hidden = !stage || !answering.includes(stage.kind);
-  const said = stage ? state.contributions.filter((c) => c.stage_id === stage.id) : [];
+  $("[data-answer]").hidden = !stage?.takes_answers;
+  const said = saidInStage(state);
   $("[data-said-section]").hidden = said.length === 0;
-  $("[data-said]").replaceChildren(
-    ...said.map((c) => {
-      const li = item("li", "");
-      li.append(item("strong", c.name), document.createTextNode(` ${c.text}`));
-      return li;
-    }),
-  );
+  $("[data-said]").replaceChildren(...said);
   renderMine(state);
 }
 

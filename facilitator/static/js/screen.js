@@ -1,34 +1,27 @@
 // The room screen: draws the meeting from the server's state; needs no mouse
 // or keyboard, and recovers by itself when the network comes back.
-import { currentStage, followMeeting, formatSeconds, secondsLeft, text } from "./lib/meeting.js";
+import {
+  currentStage,
+  element as item,
+  followMeeting,
+  formatSeconds,
+  saidInStage,
+  secondsLeft,
+  stageNumber,
+  text,
+} from "./lib/meeting.js";
 
 const root = document.querySelector("[data-room]");
 const $ = (selector) => root.querySelector(selector);
-
-function item(tag, content, className) {
-  const node = document.createElement(tag);
-  node.textContent = content;
-  if (className) node.className = className;
-  return node;
-}
 
 function render(state) {
   const meeting = state.meeting;
   if (!meeting) return;
   const stage = currentStage(state);
-  $("[data-stage-number]").textContent = stage
-    ? text("room-text", "stage-of").replace("{n}", stage.position + 1).replace("{total}", meeting.stages.length)
-    : "";
+  $("[data-stage-number]").textContent = stageNumber(state, "room-text");
   $("[data-stage-title]").textContent = stage ? stage.title : text("room-text", "not-started");
   $("[data-questions]").replaceChildren(...(stage ? stage.questions.map((q) => item("li", q)) : []));
-  const said = stage ? state.contributions.filter((c) => c.stage_id === stage.id) : [];
-  $("[data-said]").replaceChildren(
-    ...said.map((c) => {
-      const li = item("li", "", "room__said-item");
-      li.append(item("strong", c.name), document.createTextNode(` ${c.text}`));
-      return li;
-    }),
-  );
+  $("[data-said]").replaceChildren(...saidInStage(state, "room__said-item"));
   $("[data-agenda]").replaceChildren(
     ...meeting.stages.map((s) => {
       const li = item("li", s.title);

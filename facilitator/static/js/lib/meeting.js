@@ -81,6 +81,32 @@ export function text(templateId, key) {
   return template?.content.querySelector(`[data-key="${key}"]`)?.textContent ?? key;
 }
 
+/** An element with text in it (never HTML: what people type is shown as typed). */
+export function element(tag, content = "", className = "") {
+  const node = document.createElement(tag);
+  node.textContent = content;
+  if (className) node.className = className;
+  return node;
+}
+
+/** "Stage 2 of 7", from the page's own translated pattern. */
+export function stageNumber(state, templateId) {
+  const stage = currentStage(state);
+  if (!stage) return "";
+  return text(templateId, "stage-of").replace("{n}", stage.position + 1).replace("{total}", state.meeting.stages.length);
+}
+
+/** What people said in the current stage, as list items: the name, then the words. */
+export function saidInStage(state, className = "") {
+  const stage = currentStage(state);
+  const said = stage ? state.contributions.filter((c) => c.stage_id === stage.id) : [];
+  return said.map((c) => {
+    const li = element("li", "", className);
+    li.append(element("strong", c.name), document.createTextNode(` ${c.text}`));
+    return li;
+  });
+}
+
 export function currentStage(state) {
   const meeting = state.meeting;
   if (!meeting || meeting.current_position === null) return null;
