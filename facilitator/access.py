@@ -14,7 +14,7 @@ from flask import g, session
 from sqlalchemy import select
 
 from facilitator.extensions import db
-from facilitator.models import Admission, Chair, Meeting, MeetingMember, MemberRole, Participant
+from facilitator.models import Admission, Chair, Meeting, MeetingMember, MemberRole, Participant, Side
 from facilitator.services import joining, running
 
 SESSION_CHAIR_KEY = "chair_id"
@@ -149,6 +149,28 @@ def may_contribute(viewer: Viewer, meeting: Meeting) -> bool:
     return viewer.is_participant and may_see_content(viewer, meeting)
 
 
+def may_edit_plan(viewer: Viewer, meeting: Meeting) -> bool:
+    """The plan is the family's: family members let in write it directly, and so do the
+    meeting's chairs (minute-takers included, who record it)."""
+    if viewer.is_participant:
+        return may_contribute(viewer, meeting) and viewer.participant.side is Side.FAMILY
+    return viewer.is_chair and may_view(viewer, meeting)
+
+
+def may_propose_actions(viewer: Viewer, meeting: Meeting) -> bool:
+    """Professionals let in propose actions, which wait for the family or the chair to accept."""
+    return may_contribute(viewer, meeting) and viewer.participant.side is Side.PROFESSIONAL
+
+
+def name_of(viewer: Viewer) -> str:
+    """How an edit is signed, for the person who edits the same item next."""
+    if viewer.is_chair and viewer.chair is not None:
+        return viewer.chair.display_name or viewer.chair.email
+    if viewer.is_participant and viewer.participant is not None:
+        return viewer.participant.name
+    return ""
+
+
 def may_connect(viewer: Viewer) -> bool:
     """Only people the server can name get a live connection; a declined person does not."""
     if viewer.is_participant:
@@ -163,5 +185,7 @@ def may_see_content(viewer: Viewer, meeting: Meeting) -> bool:
         return viewer.screen_of == meeting.id
     if viewer.is_participant:
         person = viewer.participant
-        return person is not None and person.meeting_id == meeting.id and person.admission is Admission.ADMITTED
+        return (
+            person is not None and person.meeting_id == meeting.id and person.admission is Admission.ADMITTED
+        )
     return may_view(viewer, meeting)

@@ -40,6 +40,15 @@ FORMAT = Format(
             minutes=30,
         ),
         StageTemplate(
+            kind=StageKind.OFFERS,
+            title=_l("What I can do to help"),
+            questions=(
+                _l("This is what I can do to help..."),
+                _l("What support can services offer the family?"),
+            ),
+            minutes=15,
+        ),
+        StageTemplate(
             kind=StageKind.PRIVATE_TIME,
             title=_l("Private family time"),
             questions=(

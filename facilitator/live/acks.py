@@ -7,6 +7,6 @@ def ok(**data: Any) -> dict[str, Any]:
     return {"ok": True, **data}
 
 
-def refused(code: str, message: str) -> dict[str, Any]:
+def refused(code: str, message: str, **data: Any) -> dict[str, Any]:
     """`code` is for programs (stable, English); `message` is for the person."""
-    return {"ok": False, "error": {"code": code, "message": str(message)}}
+    return {"ok": False, "error": {"code": code, "message": str(message), **data}}

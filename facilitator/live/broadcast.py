@@ -15,7 +15,8 @@ from facilitator import __version__
 from facilitator.access import Viewer
 from facilitator.extensions import socketio
 from facilitator.live import rooms, snapshot
-from facilitator.models import Admission, Contribution, Meeting, Participant, Side
+from facilitator.models import Admission, Contribution, Meeting, Outcome, Participant, PlanAction, Side, Stage
+from facilitator.services import contributions
 
 
 def server_time_ms() -> int:
@@ -44,20 +45,78 @@ def people_changed(meeting: Meeting) -> None:
     """To the chairs: everyone, lobby included. To the screen and the people let in: who is here."""
     everyone = [snapshot.person(p) for p in meeting.participants]
     admitted = [p for p in everyone if p["admission"] == Admission.ADMITTED.value]
-    socketio.emit("people_changed", {"version": meeting.version, "people": everyone}, to=rooms.chairs(meeting.id))
     socketio.emit(
-        "people_changed",
-        {"version": meeting.version, "people": admitted},
-        to=[rooms.screen(meeting.id), *(rooms.side(meeting.id, which) for which in Side)],
+        "people_changed", {"version": meeting.version, "people": everyone}, to=rooms.chairs(meeting.id)
     )
+    socketio.emit("people_changed", {"version": meeting.version, "people": admitted}, to=_room(meeting.id))
+
+
+def _room(meeting_id: int) -> list[str]:
+    """Everyone but the chairs: the room screen and the people let in."""
+    return [rooms.screen(meeting_id), *(rooms.side(meeting_id, which) for which in Side)]
 
 
 def contribution_added(meeting: Meeting, item: Contribution) -> None:
-    """To everyone who may see the meeting: what someone has just said."""
+    """What someone has just said, and the round it was said in (the talking piece may have
+    moved on). The chairs see it whole; the room sees it as the chair shows the round."""
+    stage = snapshot.stage(item.stage)
+    for audience, full in ((rooms.chairs(meeting.id), True), (_room(meeting.id), False)):
+        socketio.emit(
+            "contribution_added",
+            {
+                "version": meeting.version,
+                "contribution": snapshot.contribution(item, full=full),
+                "stage": stage,
+            },
+            to=audience,
+        )
+
+
+def round_changed(meeting: Meeting, stage: Stage) -> None:
+    """A round's settings, turn or scores changed: the stage, and everything said in it as
+    each audience may now see it (showing names again, for instance)."""
+    said = [item for item in contributions.of_meeting(meeting) if item.stage_id == stage.id]
+    state = snapshot.stage(stage)
+    for audience, full in ((rooms.chairs(meeting.id), True), (_room(meeting.id), False)):
+        socketio.emit(
+            "round_changed",
+            {
+                "version": meeting.version,
+                "stage": state,
+                "contributions": [snapshot.contribution(item, full=full) for item in said],
+            },
+            to=audience,
+        )
+
+
+def outcome_saved(meeting: Meeting, item: Outcome) -> None:
+    """To everyone who may see the meeting: an outcome added or changed."""
     socketio.emit(
-        "contribution_added",
-        {"version": meeting.version, "contribution": snapshot.contribution(item)},
+        "outcome_saved",
+        {"version": meeting.version, "outcome": snapshot.outcome(item)},
         to=rooms.everyone_in(meeting.id),
+    )
+
+
+def outcome_removed(meeting: Meeting, outcome_id: int) -> None:
+    """To everyone who may see the meeting: an outcome removed; its actions stay, under no outcome."""
+    socketio.emit(
+        "outcome_removed", {"version": meeting.version, "id": outcome_id}, to=rooms.everyone_in(meeting.id)
+    )
+
+
+def action_saved(meeting: Meeting, item: PlanAction) -> None:
+    """To everyone who may see the meeting: an action added, changed or accepted."""
+    socketio.emit(
+        "action_saved",
+        {"version": meeting.version, "action": snapshot.action(item)},
+        to=rooms.everyone_in(meeting.id),
+    )
+
+
+def action_removed(meeting: Meeting, action_id: int) -> None:
+    socketio.emit(
+        "action_removed", {"version": meeting.version, "id": action_id}, to=rooms.everyone_in(meeting.id)
     )
 
 

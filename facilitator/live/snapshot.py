@@ -11,8 +11,18 @@ from typing import Any
 
 from facilitator import access
 from facilitator.access import Viewer
-from facilitator.models import Admission, Contribution, Meeting, Participant, Stage
-from facilitator.services import contributions, people
+from facilitator.models import (
+    Admission,
+    Contribution,
+    Meeting,
+    Outcome,
+    Participant,
+    PlanAction,
+    RoundDisplay,
+    Stage,
+    StageKind,
+)
+from facilitator.services import contributions, people, plan, rounds
 
 
 def _ms(moment: datetime | None) -> int | None:
@@ -40,6 +50,17 @@ def presence(participant: Participant) -> str:
     return "lost" if participant.joined_at is not None else "absent"
 
 
+def scale(item: Stage) -> dict[str, Any]:
+    """Who has given a score; the numbers themselves only once the chair has revealed them."""
+    scores = rounds.scores_of(item)
+    revealed = item.revealed_at is not None
+    return {
+        "scored": sorted(score.participant_id for score in scores),
+        "revealed": revealed,
+        "values": [score.value for score in scores] if revealed else None,
+    }
+
+
 def stage(item: Stage) -> dict[str, Any]:
     return {
         "id": item.id,
@@ -48,7 +69,11 @@ def stage(item: Stage) -> dict[str, Any]:
         "title": item.title,
         "questions": item.questions,
         "minutes": item.minutes,
-        "takes_answers": item.kind in contributions.ANSWERED_IN,
+        "takes_answers": contributions.takes_answers(item),
+        "display": item.display.value,
+        "talking_piece": item.talking_piece,
+        "turn": item.turn_participant_id,
+        "scale": scale(item) if item.kind is StageKind.SCALING else None,
     }
 
 
@@ -66,15 +91,59 @@ def meeting_state(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def contribution(item: Contribution) -> dict[str, Any]:
-    return {
+def contribution(item: Contribution, *, full: bool) -> dict[str, Any]:
+    """Chairs see everything; the room sees a round as the chair shows it: without names
+    (nothing that leads back to the person), or only who has answered."""
+    data = {
         "id": item.id,
         "client_id": item.client_id,
         "stage_id": item.stage_id,
+        "kind": item.kind.value,
         "participant_id": item.participant_id,
         "name": item.participant.name,
         "text": item.text,
+        "feeling": item.feeling,
+        "recorded": item.recorded_by_id is not None,
         "at": _ms(item.created_at),
+    }
+    display = item.stage.display
+    if not full and display is RoundDisplay.UNNAMED:
+        data.update(participant_id=None, name=None)
+    if not full and display is RoundDisplay.NAMES_ONLY:
+        data.update(text=None, feeling=None)
+    return data
+
+
+def outcome(item: Outcome) -> dict[str, Any]:
+    return {"id": item.id, "text": item.text, "revision": item.revision, "edited_by": item.edited_by}
+
+
+def action(item: PlanAction) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "outcome_id": item.outcome_id,
+        "who": {"participant_id": item.who_participant_id, "name": item.who_name},
+        "what": item.what,
+        "by_when": item.by_when,
+        "how_we_know": item.how_we_know,
+        "status": item.status.value,
+        "proposed_by": None
+        if item.proposed_by is None
+        else {"id": item.proposed_by.id, "name": item.proposed_by.name},
+        "offer_id": item.offer_id,
+        "revision": item.revision,
+        "edited_by": item.edited_by,
+    }
+
+
+def plan_item(item: Outcome | PlanAction) -> dict[str, Any]:
+    return outcome(item) if isinstance(item, Outcome) else action(item)
+
+
+def plan_of(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "outcomes": [outcome(item) for item in plan.outcomes_of(meeting)],
+        "actions": [action(item) for item in plan.actions_of(meeting)],
     }
 
 
@@ -94,5 +163,11 @@ def for_viewer(viewer: Viewer, meeting: Meeting) -> dict[str, Any]:
         return snapshot
     snapshot["meeting"] = meeting_state(meeting)
     snapshot["people"] = people_for(viewer, meeting)
-    snapshot["contributions"] = [contribution(item) for item in contributions.of_meeting(meeting)]
+    snapshot["contributions"] = [
+        contribution(item, full=viewer.is_chair) for item in contributions.of_meeting(meeting)
+    ]
+    snapshot["plan"] = plan_of(meeting)
+    if viewer.is_participant and viewer.participant is not None:
+        # Their own scores, so the phone shows what they chose after a reload.
+        snapshot["you"]["scores"] = {str(s.stage_id): s.value for s in rounds.scores_by(viewer.participant)}
     return snapshot

@@ -1,11 +1,13 @@
 """The agenda: a meeting's stages, in order, each with its prompt questions."""
 
 import enum
+from datetime import datetime
 
 from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from facilitator.extensions import db
+from facilitator.models.types import UTCDateTime
 
 
 class StageKind(enum.StrEnum):
@@ -22,6 +24,14 @@ class StageKind(enum.StrEnum):
     SCALING = "scaling"
     AGREEMENT = "agreement"
     CHECK_OUT = "check_out"
+
+
+class RoundDisplay(enum.StrEnum):
+    """How the room sees what is said in a round; the chairs always see everything."""
+
+    NAMED = "named"  # each name with its answer
+    UNNAMED = "unnamed"  # the answers without names
+    NAMES_ONLY = "names_only"  # only who has answered
 
 
 def enum_column(enum_class: type[enum.StrEnum], length: int = 32) -> Enum:
@@ -45,6 +55,13 @@ class Stage(db.Model):
     prompt: Mapped[str] = mapped_column(Text, default="")
     # A suggested time box; the chair's timer starts from it.
     minutes: Mapped[int] = mapped_column(default=10)
+    display: Mapped[RoundDisplay] = mapped_column(enum_column(RoundDisplay, 16), default=RoundDisplay.NAMED)
+    # The talking piece: people answer in the circle's order, one at a time.
+    talking_piece: Mapped[bool] = mapped_column(default=False)
+    # Who holds the talking piece now; None when nobody is waiting to answer.
+    turn_participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
+    # A scaling stage's scores stay hidden from everyone until the chair reveals them.
+    revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def questions(self) -> list[str]:

@@ -5,9 +5,18 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+# The largest id a row can have on every database (SQLite and PostgreSQL bigint).
+MAX_ROW_ID = 2**63 - 1
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def is_row_id(value: object) -> bool:
+    """Whether a value from a client could be a row's id: a whole number the database can
+    compare (SQLite fails on a larger one, instead of finding nothing)."""
+    return type(value) is int and 0 < value <= MAX_ROW_ID
 
 
 class UTCDateTime(TypeDecorator[datetime]):

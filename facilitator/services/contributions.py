@@ -9,7 +9,19 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from facilitator.extensions import db
-from facilitator.models import Contribution, Meeting, MeetingStatus, Participant, StageKind
+from facilitator.models import (
+    Admission,
+    Chair,
+    Contribution,
+    ContributionKind,
+    Meeting,
+    Participant,
+    Side,
+    Stage,
+    StageKind,
+)
+from facilitator.models.types import is_row_id
+from facilitator.services import rounds
 from facilitator.services.errors import ValidationError
 
 MAX_TEXT = 1000
@@ -24,49 +36,116 @@ ANSWERED_IN = {
     StageKind.OFFERS,
     StageKind.CHECK_OUT,
 }
+SHARED_AS = (ContributionKind.WORRY, ContributionKind.WORKING_WELL, ContributionKind.BOTTOM_LINE)
+FELT_IN = {StageKind.CHECK_IN, StageKind.CHECK_OUT}
 
 
-def add(meeting: Meeting, person: Participant, client_id: object, text: object) -> tuple[Contribution, bool]:
-    """Store an answer to the current stage, once per client id.
+def takes_answers(stage: Stage) -> bool:
+    """A scaling stage takes answers ("why that number?") once its scores are revealed."""
+    return stage.kind in ANSWERED_IN or (stage.kind is StageKind.SCALING and stage.revealed_at is not None)
 
-    Returns the contribution and whether it is new: a resend of one already
-    stored returns the stored one, unchanged.
-    """
+
+def valid_client_id(client_id: object) -> str:
     if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
-        raise ValidationError("client_id", _("This answer has no valid id; reload the page and try again."))
-    existing = db.session.scalar(
+        raise ValidationError("client_id", _("This has no valid id; reload the page and try again."))
+    return client_id
+
+
+def _kind(stage: Stage, person: Participant, kind: object) -> ContributionKind:
+    """What the contribution is, from the stage; information sharing asks which column."""
+    if stage.kind is StageKind.INFORMATION_SHARING:
+        if not isinstance(kind, str) or kind not in {k.value for k in SHARED_AS}:
+            raise ValidationError("kind", _("Choose: a worry, what is working well, or a bottom line."))
+        if kind == ContributionKind.BOTTOM_LINE and person.side is not Side.PROFESSIONAL:
+            raise ValidationError("kind", _("Bottom lines come from the professionals."))
+        return ContributionKind(kind)
+    if kind is not None:
+        raise ValidationError("kind", _("This part of the meeting does not sort answers."))
+    if stage.kind is StageKind.OFFERS:
+        return ContributionKind.OFFER
+    if stage.kind is StageKind.SCALING:
+        return ContributionKind.REASON
+    return ContributionKind.ANSWER
+
+
+def _feeling(stage: Stage, feeling: object) -> str | None:
+    if feeling is None:
+        return None
+    if stage.kind not in FELT_IN or feeling not in rounds.FEELINGS:
+        raise ValidationError("feeling", _("Choose one of the feelings shown, or none."))
+    return feeling
+
+
+def _stored(meeting: Meeting, client_id: str) -> Contribution | None:
+    return db.session.scalar(
         select(Contribution).where(Contribution.meeting_id == meeting.id, Contribution.client_id == client_id)
     )
+
+
+def add(
+    meeting: Meeting,
+    person: Participant,
+    client_id: object,
+    text: object,
+    *,
+    stage_id: object = None,
+    kind: object = None,
+    feeling: object = None,
+    recorded_by: Chair | None = None,
+) -> tuple[Contribution, bool]:
+    """Store an answer to the current stage (or to an earlier one, sent late), once per client id.
+
+    Returns the contribution and whether it is new: a resend of one already
+    stored returns the stored one, unchanged. With `recorded_by`, a chair types
+    it for someone in the room without a phone.
+    """
+    client_id = valid_client_id(client_id)
+    existing = _stored(meeting, client_id)
     if existing is not None:
         if existing.participant_id != person.id:
-            raise ValidationError(
-                "client_id", _("This answer has no valid id; reload the page and try again.")
-            )
+            raise ValidationError("client_id", _("This has no valid id; reload the page and try again."))
         return existing, False
     if not isinstance(text, str) or not text.strip():
         raise ValidationError("text", _("Write something first."))
     text = text.strip()
     if len(text) > MAX_TEXT:
         raise ValidationError("text", _("Use at most %(count)d characters.", count=MAX_TEXT))
-    stage = meeting.current_stage
-    if meeting.status is not MeetingStatus.LIVE or stage is None or stage.kind not in ANSWERED_IN:
+    stage = rounds.live_stage(meeting, stage_id)
+    if not takes_answers(stage):
         raise ValidationError("text", _("This part of the meeting does not take answers."))
     contribution = Contribution(
-        meeting_id=meeting.id, stage_id=stage.id, participant_id=person.id, client_id=client_id, text=text
+        meeting_id=meeting.id,
+        stage_id=stage.id,
+        participant_id=person.id,
+        client_id=client_id,
+        text=text,
+        kind=_kind(stage, person, kind),
+        feeling=_feeling(stage, feeling),
+        recorded_by_id=recorded_by.id if recorded_by is not None else None,
     )
+    rounds.check_turn(meeting, stage, person, by_chair=recorded_by is not None)
+    if recorded_by is not None:
+        _in_the_room(meeting, person)
     db.session.add(contribution)
+    db.session.flush()
+    rounds.after_answer(meeting, stage, person)
     meeting.version += 1
     try:
         db.session.commit()
     except IntegrityError:  # the same resend, arriving twice at once: the other one stored it
         db.session.rollback()
-        stored = db.session.scalar(
-            select(Contribution).where(Contribution.meeting_id == meeting.id, Contribution.client_id == client_id)
-        )
+        stored = _stored(meeting, client_id)
         if stored is None or stored.participant_id != person.id:
             raise
         return stored, False
     return contribution, True
+
+
+def _in_the_room(meeting: Meeting, person: Participant) -> None:
+    """The chair answers for someone listed who is here without a phone: they are in the meeting."""
+    if person.meeting_id != meeting.id or person.admission not in (Admission.ADMITTED, Admission.EXPECTED):
+        raise ValidationError("participant_id", _("Choose someone in the meeting."))
+    person.admission = Admission.ADMITTED
 
 
 def of_meeting(meeting: Meeting) -> list[Contribution]:
@@ -75,3 +154,11 @@ def of_meeting(meeting: Meeting) -> list[Contribution]:
             select(Contribution).where(Contribution.meeting_id == meeting.id).order_by(Contribution.id)
         )
     )
+
+
+def offer(meeting: Meeting, offer_id: object) -> Contribution:
+    """An offer made in this meeting, to be turned into an action."""
+    item = db.session.get(Contribution, offer_id) if is_row_id(offer_id) else None
+    if item is None or item.meeting_id != meeting.id or item.kind is not ContributionKind.OFFER:
+        raise ValidationError("offer_id", _("There is no such offer in this meeting."))
+    return item

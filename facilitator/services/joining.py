@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from facilitator.extensions import db
 from facilitator.models import Admission, Meeting, Participant, Side
-from facilitator.models.types import utcnow
+from facilitator.models.types import is_row_id, utcnow
 from facilitator.services import people, throttle
 from facilitator.services.errors import ValidationError
 
@@ -115,7 +115,7 @@ def claim_invite(person: Participant, device_token: str, address: str) -> Partic
 
 
 def _in_lobby(meeting: Meeting, person_id: object) -> Participant:
-    if not isinstance(person_id, int) or isinstance(person_id, bool):
+    if not is_row_id(person_id):
         raise ValidationError("participant_id", _("Say who, by their number."))
     person = db.session.get(Participant, person_id)
     if person is None or person.meeting_id != meeting.id:

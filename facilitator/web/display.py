@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from facilitator import formats
 from facilitator.access import MeetingRole
-from facilitator.models import MeetingStatus, Side, StageKind
+from facilitator.models import ContributionKind, MeetingStatus, RoundDisplay, Side, StageKind
 
 STATUS_LABELS = {
     MeetingStatus.SCHEDULED: _l("Scheduled"),
@@ -40,6 +40,30 @@ FLAG_LABELS = {
     "may_stay_in_private_time": _l("May stay in private family time"),
 }
 
+# Each feeling is a picture (static/img/feelings.svg) shown with its word.
+FEELING_LABELS = {
+    "happy": _l("Happy"),
+    "calm": _l("Calm"),
+    "hopeful": _l("Hopeful"),
+    "unsure": _l("Unsure"),
+    "worried": _l("Worried"),
+    "sad": _l("Sad"),
+    "angry": _l("Angry"),
+    "tired": _l("Tired"),
+}
+
+SHARED_AS_LABELS = {
+    ContributionKind.WORRY: _l("What we are worried about"),
+    ContributionKind.WORKING_WELL: _l("What is working well"),
+    ContributionKind.BOTTOM_LINE: _l("Bottom lines"),
+}
+
+DISPLAY_LABELS = {
+    RoundDisplay.NAMED: _l("Names and answers"),
+    RoundDisplay.UNNAMED: _l("Answers without names"),
+    RoundDisplay.NAMES_ONLY: _l("Only who has answered"),
+}
+
 ROLE_LABELS = {
     MeetingRole.OWNER: _l("Chair"),
     MeetingRole.CO_CHAIR: _l("Co-chair"),
@@ -69,5 +93,8 @@ def init_app(app: Flask) -> None:
         side_labels=SIDE_LABELS,
         flag_labels=FLAG_LABELS,
         role_labels=ROLE_LABELS,
+        feeling_labels=FEELING_LABELS,
+        shared_as_labels=SHARED_AS_LABELS,
+        display_labels=DISPLAY_LABELS,
     )
     app.jinja_env.filters["join_code"] = group_join_code

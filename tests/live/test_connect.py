@@ -2,6 +2,8 @@
 
 import time
 
+import pytest
+
 from tests.conftest import CHAIR_EMAIL
 
 
@@ -23,6 +25,12 @@ def test_signed_in_chair_is_greeted_with_the_server_clock(auth, chair, live):
 def test_anonymous_connection_is_refused(live):
     socket = live()
     assert not socket.is_connected()
+
+
+@pytest.mark.parametrize("meeting", [10**20, -1, 0, True, "1", [1]])
+def test_a_meeting_id_that_cannot_exist_is_refused_like_any_stranger(auth, chair, live, meeting):
+    auth.login()
+    assert not live(auth={"meeting": meeting}).is_connected()
 
 
 def test_signed_out_chair_can_no_longer_connect(auth, chair, live):

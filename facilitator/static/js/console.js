@@ -1,18 +1,13 @@
 // The chair's console: the live connection, the stage and its timer, the
-// lobby and who is in. Everything shown comes from the server (`sync`, then
+// lobby and who is in, the round (how the room sees it, the talking piece,
+// answers recorded for people without a phone, scores) and the plan. Everything shown comes from the server (`sync`, then
 // events); a chair's decision is a command, and the page changes when the
 // server says so.
 import { messageFor } from "./lib/live.js";
-import {
-  currentStage,
-  element as item,
-  followMeeting,
-  formatSeconds,
-  saidInStage,
-  secondsLeft,
-  stageNumber,
-  text,
-} from "./lib/meeting.js";
+import { currentStage, element as item, followMeeting, formatSeconds, secondsLeft, stageNumber, text } from "./lib/meeting.js";
+import { newId } from "./lib/outbox.js";
+import { createPlan, offerTools } from "./lib/plan.js";
+import { renderRound } from "./lib/round.js";
 
 const indicator = document.querySelector("[data-connection]");
 const connectionText = document.querySelector("[data-connection-text]");
@@ -118,8 +113,12 @@ function render(state) {
   $("[data-stage-number]").textContent = stageNumber(state, "console-text");
   $("[data-stage-title]").textContent = stage ? stage.title : text("console-text", "not-started");
   $("[data-questions]").replaceChildren(...(stage ? stage.questions.map((q) => item("li", q)) : []));
-  $("[data-said]").replaceChildren(...saidInStage(state));
+  renderRound($("[data-round]"), state, stage, offers);
+  $("[data-said-section]").hidden = !stage || (!stage.takes_answers && stage.kind !== "scaling");
+  document.querySelector("[data-plan-panel]").hidden = meeting.status === "scheduled";
+  plan.draw(state);
   if (mayRun) {
+    renderRoundControls(state, stage);
     $("[data-start]").hidden = meeting.status !== "scheduled";
     $("[data-previous]").disabled = !started || !stage || stage.position === 0;
     $("[data-next]").disabled = !started || !stage || stage.position === meeting.stages.length - 1;
@@ -131,6 +130,27 @@ function render(state) {
     $("[data-lobby-toggle]").textContent = text("console-text", meeting.lobby_open ? "close-lobby" : "open-lobby");
   }
   tick(state);
+}
+
+function renderRoundControls(state, stage) {
+  const round = stage && (stage.takes_answers || stage.kind === "scaling");
+  $("[data-round-controls]").hidden = !round;
+  $("[data-record]").hidden = !stage?.takes_answers;
+  if (!round) return;
+  for (const input of run.querySelectorAll("[data-display]")) input.checked = input.value === stage.display;
+  const rounds = ["welcome", "check_in", "question_round", "check_out"].includes(stage.kind);
+  $("[data-piece-controls]").hidden = !rounds;
+  $("[data-talking-piece]").setAttribute("aria-pressed", String(stage.talking_piece));
+  $("[data-pass-turn]").hidden = !stage.talking_piece || stage.turn === null;
+  $("[data-reveal-controls]").hidden = stage.kind !== "scaling" || stage.scale?.revealed;
+  $("[data-record-feeling]").hidden = !["check_in", "check_out"].includes(stage.kind);
+  $("[data-record-kind]").hidden = stage.kind !== "information_sharing";
+  const who = $("#record-person");
+  const chosen = who.value;
+  const people = state.people.filter((p) => ["admitted", "expected"].includes(p.admission));
+  who.replaceChildren(...people.map((p) => new Option(p.name, String(p.id))));
+  if (stage.talking_piece && stage.turn !== null) who.value = String(stage.turn);
+  else if (people.some((p) => String(p.id) === chosen)) who.value = chosen;
 }
 
 function tick(state) {
@@ -153,6 +173,8 @@ const live = followMeeting({
   render,
 });
 const socket = live.socket;
+const plan = createPlan(document.querySelector("[data-plan]"), { mode: "edit", socket });
+const offers = offerTools(() => live.state, { mode: "edit", socket });
 setInterval(() => tick(live.state), 1000);
 
 admitAll?.addEventListener("click", () => send("admit_all", {}));
@@ -166,6 +188,38 @@ if (mayRun) {
     button.addEventListener("click", () => send("timer", { action: "add", minutes: Number(button.dataset.timerAdd) }));
   }
   $("[data-lobby-toggle]").addEventListener("click", () => send("lobby", { open: !live.state.meeting.lobby_open }));
+  for (const input of run.querySelectorAll("[data-display]")) {
+    input.addEventListener("change", () => send("round", { display: input.value }));
+  }
+  $("[data-talking-piece]").addEventListener("click", () => {
+    send("round", { talking_piece: !currentStage(live.state)?.talking_piece });
+  });
+  $("[data-pass-turn]").addEventListener("click", () => send("pass_turn", {}));
+  $("[data-reveal]").addEventListener("click", () => send("reveal", {}));
+  const record = $("[data-record-form]");
+  record.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const stage = currentStage(live.state);
+    const error = $("[data-record-error]");
+    error.hidden = true;
+    const payload = {
+      client_id: newId(),
+      participant_id: Number(record.elements.participant_id.value),
+      text: record.elements.text.value,
+      stage_id: stage?.id,
+    };
+    if (!$("[data-record-feeling]").hidden && record.elements.feeling.value) payload.feeling = record.elements.feeling.value;
+    if (!$("[data-record-kind]").hidden) payload.kind = record.elements.kind.value;
+    socket.emit("record", payload, (ack) => {
+      if (ack?.ok) {
+        record.elements.text.value = "";
+        record.elements.feeling.value = "";
+      } else {
+        error.textContent = ack?.error?.message ?? "";
+        error.hidden = false;
+      }
+    });
+  });
   document.addEventListener("keydown", (event) => {
     if (event.target.closest("input, textarea, select, [contenteditable]") || event.altKey || event.ctrlKey || event.metaKey) return;
     if (event.key === "PageDown" || event.key === "ArrowRight") {

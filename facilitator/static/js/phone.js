@@ -1,10 +1,15 @@
 // The phone: follows the meeting live. When the chair lets the person in
 // (or not), the changing part of the page is fetched again and swapped in,
-// without reloading. Once in, it shows the current stage and takes answers,
-// which wait in an outbox until the server has them.
+// without reloading. Once in, it shows the current stage and takes answers
+// (with a feeling at check-in, sorted into columns in information sharing, a
+// private score on a scale), which wait in an outbox until the server has
+// them; and it shows the plan, which the family writes and professionals
+// propose actions to.
 import { messageFor } from "./lib/live.js";
-import { currentStage, element as item, followMeeting, saidInStage, stageNumber, text } from "./lib/meeting.js";
+import { currentStage, element as item, followMeeting, stageNumber, text } from "./lib/meeting.js";
 import { Outbox } from "./lib/outbox.js";
+import { createPlan, offerTools } from "./lib/plan.js";
+import { renderRound } from "./lib/round.js";
 
 const indicator = document.querySelector("[data-connection]");
 const connectionText = document.querySelector("[data-connection-text]");
@@ -12,91 +17,196 @@ const holder = document.querySelector("[data-phone-state]");
 const meetingId = Number(holder.dataset.meeting);
 const outbox = new Outbox(`facilitator-outbox-${meetingId}`);
 const $ = (selector) => holder.querySelector(selector);
+const say = (key) => text("phone-text", key);
+let plan = null;
+let offers = null;
+let scoreStage = null;
 
 async function refresh() {
   const response = await fetch(holder.dataset.stateUrl, { credentials: "same-origin" });
   if (!response.ok) return;
   holder.innerHTML = await response.text();
+  plan = null;
   holder.querySelector("[data-focus]")?.focus();
-  holder.addEventListener("click", (event) => {
-  if (!event.target.closest("[data-leave]")) return;
-  live.socket.emit("leave", {}, (ack) => {
-    if (!ack?.ok) return;
-    live.socket.disconnect();
-    holder.querySelector("[data-leave-area]").hidden = true;
-    holder.querySelector("[data-answer]").hidden = true;
-    const left = holder.querySelector("[data-left]");
-    left.hidden = false;
-    left.querySelector("h2").focus();
-  });
-});
-bindAnswerForm();
+  bindForms();
+}
+
+function planMode(state) {
+  return state.you?.side === "family" ? "edit" : "propose";
+}
+
+let refreshing = false;
+
+/** The page shows where the person stood when it was drawn; catch up if that has changed
+ * (let in while the phone was still connecting, say). */
+async function catchUp(state) {
+  const shown = holder.querySelector("[data-admission]")?.dataset.admission;
+  if (!state.you || !shown || shown === state.you.admission || refreshing) return;
+  refreshing = true;
+  await refresh();
+  refreshing = false;
+  if (state.you.admission === "declined") live.socket.disconnect();
+  else live.sync();
 }
 
 function render(state) {
+  catchUp(state);
   if (!$("[data-live]") || !state.meeting) return;
   const stage = currentStage(state);
   $("[data-stage-number]").textContent = stageNumber(state, "phone-text");
-  $("[data-stage-title]").textContent = stage ? stage.title : text("phone-text", "not-started");
+  $("[data-stage-title]").textContent = stage ? stage.title : say("not-started");
   $("[data-questions]").replaceChildren(...(stage ? stage.questions.map((q) => item("li", q)) : []));
-  $("[data-answer]").hidden = !stage?.takes_answers;
-  const said = saidInStage(state);
-  $("[data-said-section]").hidden = said.length === 0;
-  $("[data-said]").replaceChildren(...said);
-  renderMine(state);
+  renderAnswerForm(state, stage);
+  renderScore(state, stage);
+  if (!plan) {
+    const mode = planMode(state);
+    plan = createPlan($("[data-plan]"), { mode, socket: live.socket, youId: state.you?.id ?? null });
+    offers = offerTools(() => live.state, { mode, socket: live.socket, youId: state.you?.id ?? null });
+  }
+  const round = $("[data-round]");
+  renderRound(round, state, stage, offers);
+  $("[data-said-section]").hidden = round.childElementCount === 0;
+  $("[data-plan-section]").hidden = state.meeting.status === "scheduled";
+  plan.draw(state);
+  renderPending();
+  if (stage?.talking_piece && stage.turn === state.you?.id) flush();
 }
 
-function renderMine(state) {
-  const sent = state.contributions.filter((c) => c.participant_id === state.you?.id);
-  const pending = outbox.items().filter((p) => !sent.some((c) => c.client_id === p.client_id));
-  const rows = [
-    ...sent.map((c) => [c.text, text("phone-text", "sent")]),
-    ...pending.map((p) => [p.text, text("phone-text", "sending")]),
-  ];
+function renderAnswerForm(state, stage) {
+  const form = $("[data-answer]");
+  form.hidden = !stage?.takes_answers;
+  if (form.hidden) {
+    $("[data-turn-note]").hidden = true;
+    return;
+  }
+  $("[data-feelings]").hidden = !["check_in", "check_out"].includes(stage.kind);
+  $("[data-kinds]").hidden = stage.kind !== "information_sharing";
+  const label = { offers: "offer", scaling: "reason", information_sharing: "share" }[stage.kind] ?? "answer";
+  $("[data-answer-label]").textContent = say(label);
+  $("[data-answer-hint]").textContent = say(stage.display === "named" ? "answer-hint" : "answer-hint-unnamed");
+  const note = $("[data-turn-note]");
+  note.hidden = !stage.talking_piece || stage.turn === null;
+  if (!note.hidden) {
+    const holderName = state.people.find((p) => p.id === stage.turn)?.name ?? "";
+    note.textContent = stage.turn === state.you?.id ? say("your-turn") : say("turn-with").replace("{name}", holderName);
+    note.classList.toggle("turn-note--yours", stage.turn === state.you?.id);
+  }
+}
+
+function renderScore(state, stage) {
+  const form = $("[data-score]");
+  const asking = stage?.kind === "scaling" && !stage.scale?.revealed;
+  form.hidden = !asking;
+  if (!asking) return;
+  const mine = state.you?.scores?.[String(stage.id)];
+  if (scoreStage !== stage.id) {
+    scoreStage = stage.id;
+    form.reset();
+    if (mine !== undefined) form.querySelector(`[value="${mine}"]`).checked = true;
+  }
+  const shown = $("[data-score-mine]");
+  shown.hidden = mine === undefined;
+  if (mine !== undefined) shown.textContent = say("your-score").replace("{n}", mine);
+}
+
+function renderPending() {
   const section = $("[data-mine-section]");
   if (!section) return;
-  section.hidden = rows.length === 0;
+  const pending = outbox.items();
+  section.hidden = pending.length === 0;
   $("[data-mine]").replaceChildren(
-    ...rows.map(([said, status]) => {
-      const li = item("li", said);
-      li.append(" ", item("em", `(${status})`));
+    ...pending.map((p) => {
+      const li = item("li", p.text);
+      li.append(" ", item("em", `(${say("sending")})`));
       return li;
     }),
   );
 }
 
+function showAnswerError(message, returned) {
+  const error = $("[data-answer-error]");
+  if (!error) return;
+  error.textContent = message;
+  error.hidden = false;
+  // Nothing typed is lost: a refused answer goes back into the box.
+  const field = $("#answer-text");
+  if (returned && field && !field.value.trim()) field.value = returned;
+}
+
 function flush() {
   for (const pending of outbox.items()) {
-    live.socket.emit("contribute", { client_id: pending.client_id, text: pending.text }, (ack) => {
-      if (ack?.ok || ack?.error?.code === "invalid") {
-        outbox.remove(pending.client_id);
+    const { client_id, text: said, stage_id, kind, feeling } = pending;
+    const payload = { client_id, text: said };
+    if (stage_id !== undefined) payload.stage_id = stage_id;
+    if (kind) payload.kind = kind;
+    if (feeling) payload.feeling = feeling;
+    live.socket.emit("contribute", payload, (ack) => {
+      if (ack?.ok) {
+        outbox.remove(client_id);
+      } else if (ack?.error?.code === "not_your_turn") {
+        // Kept: sent again when the talking piece reaches this person.
+      } else if (ack?.error && ack.error.code !== "internal") {
+        outbox.remove(client_id);
+        showAnswerError(ack.error.message, said);
       }
-      if (ack && !ack.ok) {
-        const error = $("[data-answer-error]");
-        if (error) {
-          error.textContent = ack.error.message;
-          error.hidden = false;
-        }
-      }
-      renderMine(live.state);
+      renderPending();
     });
   }
 }
 
-function bindAnswerForm() {
+function bindForms() {
   const form = $("[data-answer]");
-  if (!form || form.dataset.bound) return;
-  form.dataset.bound = "true";
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const field = form.querySelector("textarea");
-    const said = field.value.trim();
-    if (!said) return;
-    $("[data-answer-error]").hidden = true;
-    outbox.add({ text: said });
-    field.value = "";
-    renderMine(live.state);
-    if (live.socket.connected) flush();
+  if (form && !form.dataset.bound) {
+    form.dataset.bound = "true";
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const stage = currentStage(live.state);
+      const field = form.querySelector("textarea");
+      const said = field.value.trim();
+      if (!said || !stage) return;
+      $("[data-answer-error]").hidden = true;
+      const answer = { text: said, stage_id: stage.id };
+      if (stage.kind === "information_sharing") answer.kind = form.querySelector("[name=kind]:checked")?.value;
+      if (!$("[data-feelings]").hidden) answer.feeling = form.querySelector("[name=feeling]:checked")?.value;
+      outbox.add(answer);
+      field.value = "";
+      for (const choice of form.querySelectorAll("[name=feeling]")) choice.checked = false;
+      renderPending();
+      if (live.socket.connected) flush();
+    });
+  }
+  const score = $("[data-score]");
+  if (score && !score.dataset.bound) {
+    score.dataset.bound = "true";
+    score.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const chosen = score.querySelector("[name=value]:checked");
+      const error = $("[data-score-error]");
+      error.hidden = true;
+      if (!chosen) return;
+      const stage = currentStage(live.state);
+      live.socket.emit("score", { value: Number(chosen.value), stage_id: stage?.id }, (ack) => {
+        if (!ack?.ok) {
+          error.textContent = ack?.error?.message ?? "";
+          error.hidden = false;
+          return;
+        }
+        live.state.you.scores = { ...live.state.you.scores, [String(stage.id)]: ack.value };
+        render(live.state);
+      });
+    });
+  }
+  holder.querySelector("[data-leave]")?.addEventListener("click", () => {
+    live.socket.emit("leave", {}, (ack) => {
+      if (!ack?.ok) return;
+      live.socket.disconnect();
+      for (const part of holder.querySelectorAll("[data-leave-area], [data-answer], [data-score], [data-plan-section]")) {
+        part.hidden = true;
+      }
+      const left = holder.querySelector("[data-left]");
+      left.hidden = false;
+      left.querySelector("h2").focus();
+    });
   });
 }
 
@@ -110,12 +220,9 @@ const live = followMeeting({
   render,
 });
 
-live.socket.on("admitted", async () => {
-  await refresh();
-  live.sync();
-});
+live.socket.on("admitted", () => live.sync());
 live.socket.on("declined", async () => {
   await refresh();
   live.socket.disconnect();
 });
-bindAnswerForm();
+bindForms();

@@ -1,18 +1,15 @@
 // The room screen: draws the meeting from the server's state; needs no mouse
 // or keyboard, and recovers by itself when the network comes back.
-import {
-  currentStage,
-  element as item,
-  followMeeting,
-  formatSeconds,
-  saidInStage,
-  secondsLeft,
-  stageNumber,
-  text,
-} from "./lib/meeting.js";
+import { currentStage, element as item, followMeeting, formatSeconds, secondsLeft, stageNumber, text } from "./lib/meeting.js";
+import { createPlan, offerTools } from "./lib/plan.js";
+import { renderRound } from "./lib/round.js";
 
 const root = document.querySelector("[data-room]");
 const $ = (selector) => root.querySelector(selector);
+const plan = createPlan($("[data-plan]"), { mode: "read" });
+const offers = offerTools(() => live.state, { mode: "read" });
+// Stages where the room looks at the plan rather than at a round.
+const PLAN_STAGES = new Set(["private_time", "plan", "plan_review", "agreement"]);
 
 function render(state) {
   const meeting = state.meeting;
@@ -21,7 +18,13 @@ function render(state) {
   $("[data-stage-number]").textContent = stageNumber(state, "room-text");
   $("[data-stage-title]").textContent = stage ? stage.title : text("room-text", "not-started");
   $("[data-questions]").replaceChildren(...(stage ? stage.questions.map((q) => item("li", q)) : []));
-  $("[data-said]").replaceChildren(...saidInStage(state, "room__said-item"));
+  renderRound($("[data-round]"), state, stage, offers);
+  const planStage = Boolean(stage && PLAN_STAGES.has(stage.kind));
+  $("[data-plan-section]").hidden = !planStage;
+  // Once there is something to read, the questions step back to make room for it.
+  const busy = planStage || state.contributions.some((c) => c.stage_id === stage?.id) || Boolean(stage?.scale?.revealed);
+  root.classList.toggle("room--busy", busy);
+  plan.draw(state);
   $("[data-agenda]").replaceChildren(
     ...meeting.stages.map((s) => {
       const li = item("li", s.title);
@@ -45,7 +48,7 @@ function tick(state) {
   $("[data-timer]").textContent = formatSeconds(secondsLeft(state));
 }
 
-const { state } = followMeeting({
+const live = followMeeting({
   auth: { meeting: Number(root.dataset.meeting), screen: root.dataset.token },
   onState(connection) {
     const mark = $("[data-connection]");
@@ -55,4 +58,4 @@ const { state } = followMeeting({
   render,
 });
 
-setInterval(() => tick(state), 1000);
+setInterval(() => tick(live.state), 1000);

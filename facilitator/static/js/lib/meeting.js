@@ -4,7 +4,15 @@
 import { connect } from "./live.js";
 
 export function followMeeting({ auth, onState = () => {}, render = () => {}, onEvent = () => {} }) {
-  const state = { version: -1, meeting: null, people: [], contributions: [], you: null, clockOffset: 0 };
+  const state = {
+    version: -1,
+    meeting: null,
+    people: [],
+    contributions: [],
+    plan: { outcomes: [], actions: [] },
+    you: null,
+    clockOffset: 0,
+  };
   let syncing = false;
 
   const socket = connect({
@@ -26,6 +34,7 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
         meeting: ack.snapshot.meeting.stages ? ack.snapshot.meeting : null,
         people: ack.snapshot.people ?? [],
         contributions: ack.snapshot.contributions ?? [],
+        plan: ack.snapshot.plan ?? { outcomes: [], actions: [] },
         you: ack.snapshot.you ?? null,
       });
       render(state);
@@ -50,10 +59,29 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
   handle("meeting_changed", (event) => { state.meeting = event.meeting; });
   handle("people_changed", (event) => { state.people = event.people; });
   handle("contribution_added", (event) => {
+    replaceStage(event.stage);
     if (!state.contributions.some((item) => item.id === event.contribution.id)) {
       state.contributions.push(event.contribution);
     }
   });
+  handle("round_changed", (event) => {
+    replaceStage(event.stage);
+    state.contributions = [...state.contributions.filter((c) => c.stage_id !== event.stage.id), ...event.contributions];
+  });
+  handle("outcome_saved", (event) => { state.plan.outcomes = upsert(state.plan.outcomes, event.outcome); });
+  handle("outcome_removed", (event) => {
+    state.plan.outcomes = state.plan.outcomes.filter((item) => item.id !== event.id);
+    for (const action of state.plan.actions) if (action.outcome_id === event.id) action.outcome_id = null;
+  });
+  handle("action_saved", (event) => { state.plan.actions = upsert(state.plan.actions, event.action); });
+  handle("action_removed", (event) => {
+    state.plan.actions = state.plan.actions.filter((item) => item.id !== event.id);
+  });
+
+  function replaceStage(stage) {
+    if (!stage || !state.meeting) return;
+    state.meeting.stages = state.meeting.stages.map((item) => (item.id === stage.id ? stage : item));
+  }
   socket.on("connect", sync);
 
   return { socket, state, sync };
@@ -96,15 +124,14 @@ export function stageNumber(state, templateId) {
   return text(templateId, "stage-of").replace("{n}", stage.position + 1).replace("{total}", state.meeting.stages.length);
 }
 
-/** What people said in the current stage, as list items: the name, then the words. */
-export function saidInStage(state, className = "") {
-  const stage = currentStage(state);
-  const said = stage ? state.contributions.filter((c) => c.stage_id === stage.id) : [];
-  return said.map((c) => {
-    const li = element("li", "", className);
-    li.append(element("strong", c.name), document.createTextNode(` ${c.text}`));
-    return li;
-  });
+/** The list with `item` added, or put in place of the one with its id; in id order. */
+export function upsert(list, item) {
+  return [...list.filter((other) => other.id !== item.id), item].sort((a, b) => a.id - b.id);
+}
+
+/** A person's name, by id, from who is in the meeting. */
+export function nameOf(state, personId) {
+  return state.people.find((p) => p.id === personId)?.name ?? "";
 }
 
 export function currentStage(state) {

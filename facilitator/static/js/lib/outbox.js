@@ -2,7 +2,7 @@
 // so that a dropped connection or a reload loses nothing. Each carries an id
 // made here, so a resend is stored once on the server.
 
-function newId() {
+export function newId() {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
   return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");

@@ -1,0 +1,94 @@
+"""What every command handler shares: who the socket is, what it sent, and refusals.
+
+Identity comes from the cookies the socket connected with (a chair's session,
+a phone's device token) and the database, never from a payload; the meeting a
+socket follows is named once, on connect, and checked against that identity.
+A handler that fails answers an error ack instead of dropping the connection.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from flask import request
+from flask_babel import gettext as _
+from flask_socketio import join_room, leave_room, rooms
+
+from facilitator import access
+from facilitator.access import Viewer
+from facilitator.extensions import db
+from facilitator.live import connections, snapshot
+from facilitator.live import rooms as room_names
+from facilitator.live.acks import refused
+from facilitator.models import Meeting
+from facilitator.services.errors import ServiceError
+
+
+class Refused(Exception):
+    """A command that cannot be carried out; becomes an error ack."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def payload_of(payload: Any, *allowed: str) -> dict[str, Any]:
+    """The command's details: an object with only the fields this command knows."""
+    if payload is None:
+        payload = {}
+    if not isinstance(payload, dict) or not set(payload) <= set(allowed):
+        raise Refused("invalid", _("These details do not fit this command."))
+    return payload
+
+
+def identify() -> tuple[Viewer, Meeting]:
+    """Who this socket is in the meeting it follows, worked out again from the database."""
+    following = connections.of(request.sid)
+    meeting = db.session.get(Meeting, following.meeting_id) if following is not None else None
+    if meeting is None:
+        raise Refused("unauthorised", _("This connection is not following a meeting."))
+    viewer = access.viewer_in(meeting, request.cookies.get(access.DEVICE_COOKIE), following.screen_token)
+    if not access.may_connect(viewer):
+        raise Refused("unauthorised", _("You are no longer part of this meeting."))
+    return viewer, meeting
+
+
+def running_chair() -> tuple[Viewer, Meeting]:
+    """The socket of a chair who runs the meeting (owner or co-chair)."""
+    viewer, meeting = identify()
+    if not access.may_run(viewer, meeting):
+        raise Refused("forbidden", _("Only the meeting's chairs can do that."))
+    return viewer, meeting
+
+
+def running() -> Meeting:
+    """The meeting, when the socket is a chair who runs it."""
+    return running_chair()[1]
+
+
+def place(viewer: Viewer, meeting: Meeting) -> None:
+    """Put the socket in exactly the rooms its identity allows now."""
+    wanted = room_names.for_viewer(viewer, meeting)
+    for room in set(rooms()) - wanted - {request.sid}:
+        leave_room(room)
+    for room in wanted:
+        join_room(room)
+
+
+def command(handler):
+    """Turn refusals into error acks; a command never drops its connection."""
+
+    @functools.wraps(handler)
+    def wrapped(payload=None):
+        try:
+            return handler(payload)
+        except Refused as refusal:
+            return refused(refusal.code, refusal.message)
+        except ServiceError as error:
+            db.session.rollback()
+            current = getattr(error, "current", None)  # a conflict says how the item is now
+            extra = {} if current is None else {"current": snapshot.plan_item(current)}
+            return refused(error.code, error.message, **extra)
+
+    return wrapped

@@ -1,0 +1,103 @@
+"""Connecting, following a meeting, syncing, and leaving it."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import request
+from flask_babel import gettext as _
+from flask_socketio import ConnectionRefusedError
+
+from facilitator import access
+from facilitator.extensions import db, socketio
+from facilitator.live import broadcast, connections, snapshot
+from facilitator.live.acks import ok, refused
+from facilitator.live.commands import Refused, command, identify, payload_of, place
+from facilitator.models import Meeting
+from facilitator.models.types import is_row_id
+from facilitator.services import running
+
+log = logging.getLogger(__name__)
+
+
+@socketio.on("connect")
+def connect(auth=None):
+    """Any client. A chair may connect to follow nothing (pages without a meeting); to follow
+    a meeting, `auth` is `{"meeting": <id>}` and the socket must be a chair of it or a
+    person on it (lobby included). Unknown meetings and strangers get the same refusal."""
+    meeting_id = auth.get("meeting") if isinstance(auth, dict) else None
+    screen_token = auth.get("screen") if isinstance(auth, dict) else None
+    if meeting_id is None:
+        viewer = access.current_viewer()
+        if not viewer.is_chair:
+            raise ConnectionRefusedError("unauthorised")
+        broadcast.hello(request.sid, viewer)
+        return
+    if screen_token is not None and not isinstance(screen_token, str):
+        raise ConnectionRefusedError("unauthorised")
+    meeting = db.session.get(Meeting, meeting_id) if is_row_id(meeting_id) else None
+    viewer = (
+        access.viewer_in(meeting, request.cookies.get(access.DEVICE_COOKIE), screen_token)
+        if meeting
+        else access.ANONYMOUS
+    )
+    if meeting is None or not access.may_connect(viewer):
+        raise ConnectionRefusedError("unauthorised")
+    person = viewer.participant if viewer.is_participant else None
+    connections.follow(request.sid, connections.Following(meeting.id, person and person.id, screen_token))
+    place(viewer, meeting)
+    broadcast.hello(request.sid, viewer)
+    if person is not None:
+        running.connected(person)
+        broadcast.people_changed(meeting)
+
+
+@socketio.on("disconnect")
+def disconnect(reason=None):
+    """A socket went: if it was a person's phone, everyone who sees presence is told."""
+    following = connections.forget(request.sid)
+    if following is not None and following.participant_id is not None:
+        running.disconnected(following.participant_id)
+        meeting = db.session.get(Meeting, following.meeting_id)
+        if meeting is not None:
+            broadcast.people_changed(meeting)
+
+
+@socketio.on("clock")
+def clock(payload=None):
+    """Any client -> ack with the server's time, to correct timers for the device's clock."""
+    if payload not in (None, {}):
+        return refused("invalid", _("This command takes no details."))
+    return ok(server_time=broadcast.server_time_ms())
+
+
+@socketio.on("sync")
+@command
+def sync(payload=None):
+    """Any client following a meeting -> ack with the snapshot it may see; its rooms are
+    set again from its identity now (after admission, for instance)."""
+    payload_of(payload)
+    viewer, meeting = identify()
+    place(viewer, meeting)
+    return ok(snapshot=snapshot.for_viewer(viewer, meeting))
+
+
+@socketio.on("leave")
+@command
+def leave(payload=None):
+    """A person -> they are leaving the meeting; everyone who sees presence is told."""
+    payload_of(payload)
+    viewer, meeting = identify()
+    if not viewer.is_participant:
+        raise Refused("forbidden", _("Only people in the meeting can leave it."))
+    running.leave(viewer.participant)
+    broadcast.people_changed(meeting)
+    return ok(version=meeting.version)
+
+
+@socketio.on_error_default
+def unexpected(error: Exception):
+    """A handler failed: log it, answer an error ack, keep the connection and the server."""
+    db.session.rollback()
+    log.error("live command %r failed", request.event.get("message"), exc_info=error)
+    return refused("internal", _("Something went wrong on our side. Please try again."))

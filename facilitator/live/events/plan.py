@@ -1,0 +1,143 @@
+"""Writing the plan together: outcomes, actions, offers made into actions.
+
+The family and the chairs write the plan directly; a professional's action is
+proposed until the family or a chair accepts it (`access.py` decides which).
+Edits carry the `revision` they started from; a stale one is refused with
+code `conflict` and the item as it is now, so nobody overwrites anyone.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from facilitator import access
+from facilitator.extensions import socketio
+from facilitator.live import broadcast
+from facilitator.live.acks import ok
+from facilitator.live.commands import Refused, command, identify, payload_of
+from facilitator.services import plan
+
+ACTION_FIELDS = ("what", "who_participant_id", "who_text", "by_when", "how_we_know", "outcome_id")
+
+
+def _writer():
+    """The meeting, who signs the edit, and the proposing professional (None for direct edits)."""
+    viewer, meeting = identify()
+    if access.may_edit_plan(viewer, meeting):
+        return meeting, access.name_of(viewer), None
+    if access.may_propose_actions(viewer, meeting):
+        return meeting, access.name_of(viewer), viewer.participant
+    raise Refused("forbidden", _("You cannot change the plan."))
+
+
+def _family_writer():
+    meeting, editor, proposer = _writer()
+    if proposer is not None:
+        raise Refused("forbidden", _("The family and the chair write this part of the plan."))
+    return meeting, editor
+
+
+@socketio.on("add_outcome")
+@command
+def add_outcome(payload=None):
+    """The family or a chair -> `{"client_id", "text"}`. Everyone receives `outcome_saved`."""
+    details = payload_of(payload, "client_id", "text")
+    meeting, editor = _family_writer()
+    item, is_new = plan.add_outcome(meeting, details.get("client_id"), details.get("text"), editor)
+    if is_new:
+        broadcast.outcome_saved(meeting, item)
+    return ok(version=meeting.version, outcome_id=item.id)
+
+
+@socketio.on("edit_outcome")
+@command
+def edit_outcome(payload=None):
+    """The family or a chair -> `{"outcome_id", "revision", "text"}`."""
+    details = payload_of(payload, "outcome_id", "revision", "text")
+    meeting, editor = _family_writer()
+    item = plan.edit_outcome(
+        meeting, details.get("outcome_id"), details.get("revision"), details.get("text"), editor
+    )
+    broadcast.outcome_saved(meeting, item)
+    return ok(version=meeting.version, revision=item.revision)
+
+
+@socketio.on("remove_outcome")
+@command
+def remove_outcome(payload=None):
+    """The family or a chair -> `{"outcome_id", "revision"}`; its actions stay, under no outcome."""
+    details = payload_of(payload, "outcome_id", "revision")
+    meeting, _editor = _family_writer()
+    removed = plan.remove_outcome(meeting, details.get("outcome_id"), details.get("revision"))
+    broadcast.outcome_removed(meeting, removed)
+    return ok(version=meeting.version)
+
+
+@socketio.on("add_action")
+@command
+def add_action(payload=None):
+    """Anyone let in, or a chair -> `{"client_id", "what", "who_participant_id" | "who_text",
+    "by_when"?, "how_we_know"?, "outcome_id"?}`; or `{"client_id", "offer_id"}` to make an
+    offer into an action. Everyone receives `action_saved`."""
+    details = payload_of(payload, "client_id", "offer_id", *ACTION_FIELDS)
+    meeting, editor, proposer = _writer()
+    if "offer_id" in details:
+        if set(details) - {"client_id", "offer_id"}:
+            raise Refused("invalid", _("An offer becomes an action as it is; edit it afterwards."))
+        item, is_new = plan.action_from_offer(
+            meeting, details.get("client_id"), details["offer_id"], editor, proposer=proposer
+        )
+    else:
+        item, is_new = plan.add_action(
+            meeting,
+            details.get("client_id"),
+            plan.ActionDetails.from_payload(details),
+            editor,
+            proposer=proposer,
+        )
+    if is_new:
+        broadcast.action_saved(meeting, item)
+    return ok(version=meeting.version, action_id=item.id)
+
+
+@socketio.on("edit_action")
+@command
+def edit_action(payload=None):
+    """The family or a chair (a professional: their own proposals) -> `{"action_id",
+    "revision", "what", ...}`: every field of the action as it should now be."""
+    details = payload_of(payload, "action_id", "revision", *ACTION_FIELDS)
+    meeting, editor, proposer = _writer()
+    item = plan.edit_action(
+        meeting,
+        details.get("action_id"),
+        details.get("revision"),
+        plan.ActionDetails.from_payload(details),
+        editor,
+        proposer=proposer,
+    )
+    broadcast.action_saved(meeting, item)
+    return ok(version=meeting.version, revision=item.revision)
+
+
+@socketio.on("accept_action")
+@command
+def accept_action(payload=None):
+    """The family or a chair -> `{"action_id", "revision"}`: a proposed action joins the plan."""
+    details = payload_of(payload, "action_id", "revision")
+    meeting, editor = _family_writer()
+    item = plan.accept_action(meeting, details.get("action_id"), details.get("revision"), editor)
+    broadcast.action_saved(meeting, item)
+    return ok(version=meeting.version, revision=item.revision)
+
+
+@socketio.on("remove_action")
+@command
+def remove_action(payload=None):
+    """The family or a chair (a professional: their own proposals) -> `{"action_id", "revision"}`."""
+    details = payload_of(payload, "action_id", "revision")
+    meeting, _editor, proposer = _writer()
+    removed = plan.remove_action(
+        meeting, details.get("action_id"), details.get("revision"), proposer=proposer
+    )
+    broadcast.action_removed(meeting, removed)
+    return ok(version=meeting.version)

@@ -1,0 +1,330 @@
+// The family's plan, drawn the same way on every view: outcomes, and the
+// actions under them (who, what, by when, how we will know). In "edit" mode
+// (the family, the chairs) every item can be changed; in "propose" mode (a
+// professional) new actions are proposals, and only one's own proposals can
+// be changed; "read" (the room screen) only shows. The server decides in the
+// end: a refused command shows its reason, and an edit that crossed someone
+// else's shows both versions so the person decides.
+import { syncList } from "./dom.js";
+import { element, text } from "./meeting.js";
+import { newId } from "./outbox.js";
+
+function t(key) {
+  return text("plan-text", key);
+}
+
+function fromTemplate(id) {
+  return document.getElementById(id).content.firstElementChild.cloneNode(true);
+}
+
+let formCount = 0;
+
+/** Give a form's fields ids of their own, so that each label names its field. */
+function uniqueIds(form) {
+  formCount += 1;
+  for (const field of form.querySelectorAll("[id]")) {
+    const old = field.id;
+    field.id = `${old}-${formCount}`;
+    for (const label of form.querySelectorAll(`[for="${old}"]`)) label.htmlFor = field.id;
+    for (const described of form.querySelectorAll(`[aria-describedby~="${old}"]`)) {
+      described.setAttribute("aria-describedby", described.getAttribute("aria-describedby").replace(old, field.id));
+    }
+  }
+}
+
+export function createPlan(root, { mode, socket, youId = null }) {
+  const editing = new Map(); // "o12" / "a5" / "new-outcome" / "new-action" -> the open form
+  let state = null;
+
+  root.classList.add("plan");
+  const outcomes = element("div", "", "plan__outcomes");
+  const loose = element("section", "", "plan__loose");
+  loose.append(element("h3", t("loose"), "plan__loose-title"), element("ul", "", "actions"));
+  const empty = element("p", t("empty"), "empty");
+  const problem = element("p", "", "form-message");
+  problem.dataset.planError = "";
+  problem.setAttribute("role", "alert");
+  problem.hidden = true;
+  const adding = element("div", "", "plan__adding");
+  const buttons = element("div", "", "button-group");
+  root.replaceChildren(outcomes, loose, empty, problem, adding, buttons);
+
+  if (mode === "edit") {
+    buttons.append(button(t("add-outcome"), "button", () => open("new-outcome")));
+  }
+  if (mode !== "read") {
+    buttons.append(button(t(mode === "edit" ? "add-action" : "propose-action"), "button button--secondary", () => open("new-action")));
+  }
+
+  function button(label, className, onClick) {
+    const node = element("button", label, className);
+    node.type = "button";
+    node.addEventListener("click", onClick);
+    return node;
+  }
+
+  function mayChange(action) {
+    if (mode === "edit") return true;
+    return mode === "propose" && action.status === "proposed" && action.proposed_by?.id === youId;
+  }
+
+  // Drawing.
+  function draw(next) {
+    state = next;
+    const plan = state.plan;
+    syncList(outcomes, plan.outcomes, {
+      key: (o) => `o${o.id}`,
+      sign: (o) => (editing.has(`o${o.id}`) ? "editing" : JSON.stringify(o)),
+      render: outcomeNode,
+    });
+    for (const node of outcomes.children) {
+      const id = Number(node.dataset.key.slice(1));
+      drawActions(node.querySelector(".actions"), plan.actions.filter((a) => a.outcome_id === id));
+    }
+    const others = plan.actions.filter((a) => a.outcome_id === null);
+    loose.hidden = others.length === 0;
+    loose.firstChild.textContent = plan.outcomes.length ? t("loose") : t("actions");
+    drawActions(loose.querySelector(".actions"), others);
+    empty.hidden = plan.outcomes.length + plan.actions.length > 0;
+  }
+
+  function drawActions(list, actions) {
+    syncList(list, actions, {
+      key: (a) => `a${a.id}`,
+      sign: (a) => (editing.has(`a${a.id}`) ? "editing" : JSON.stringify(a) + mode),
+      render: actionNode,
+    });
+  }
+
+  function outcomeNode(outcome) {
+    const node = element("article", "", "outcome");
+    const key = `o${outcome.id}`;
+    if (editing.has(key)) {
+      node.append(editing.get(key));
+    } else {
+      const head = element("div", "", "outcome__head");
+      head.append(element("h3", outcome.text, "outcome__text"));
+      if (mode === "edit") {
+        const tools = element("div", "", "item-tools");
+        tools.append(
+          labelled(button(t("edit"), "button button--small button--secondary", () => open(key, outcome)), t("edit-outcome"), outcome.text),
+          labelled(button(t("remove"), "button button--small button--quiet-warning", () => remove("remove_outcome", { outcome_id: outcome.id, revision: outcome.revision })), t("remove-outcome"), outcome.text),
+        );
+        head.append(tools);
+      }
+      node.append(head);
+    }
+    node.append(element("ul", "", "actions"));
+    return node;
+  }
+
+  function labelled(node, pattern, what) {
+    node.setAttribute("aria-label", pattern.replace("{what}", what.length > 60 ? `${what.slice(0, 57)}…` : what));
+    return node;
+  }
+
+  function actionNode(action) {
+    const key = `a${action.id}`;
+    const node = element("li", "", `action action--${action.status}`);
+    if (editing.has(key)) {
+      node.append(editing.get(key));
+      return node;
+    }
+    node.append(element("p", action.what, "action__what"));
+    const facts = element("dl", "", "action__facts");
+    const fact = (label, value, quiet = false) => {
+      const row = element("div", "", "action__fact");
+      row.append(element("dt", label), element("dd", value, quiet ? "action__unset" : ""));
+      facts.append(row);
+    };
+    fact(t("who"), action.who.name);
+    fact(t("by-when"), action.by_when || t("not-set"), !action.by_when);
+    if (action.how_we_know) fact(t("how-we-know"), action.how_we_know);
+    node.append(facts);
+    if (action.status === "proposed") {
+      node.append(element("p", t("proposed").replace("{name}", action.proposed_by?.name ?? ""), "tag tag--proposed"));
+    }
+    const tools = element("div", "", "item-tools");
+    if (mode === "edit" && action.status === "proposed") {
+      tools.append(labelled(button(t("accept"), "button button--small", () => accept(action)), t("accept-action"), action.what));
+    }
+    if (mayChange(action)) {
+      tools.append(
+        labelled(button(t("edit"), "button button--small button--secondary", () => open(key, action)), t("edit-action"), action.what),
+        labelled(button(t("remove"), "button button--small button--quiet-warning", () => remove("remove_action", { action_id: action.id, revision: action.revision })), t("remove-action"), action.what),
+      );
+    }
+    if (tools.childElementCount) node.append(tools);
+    return node;
+  }
+
+  // Commands.
+  function report(ack, near) {
+    const box = near?.querySelector("[data-form-error]") ?? root.querySelector("[data-plan-error]");
+    if (ack?.ok) return true;
+    if (box) {
+      box.textContent = ack?.error?.message ?? t("not-saved");
+      box.hidden = false;
+    }
+    return false;
+  }
+
+  function accept(action) {
+    problem.hidden = true;
+    socket.emit("accept_action", { action_id: action.id, revision: action.revision }, (ack) => report(ack));
+  }
+
+  function remove(command, payload) {
+    if (!window.confirm(t("confirm-remove"))) return;
+    problem.hidden = true;
+    socket.emit(command, payload, (ack) => report(ack));
+  }
+
+  // Forms: one per item being edited, and one each for a new outcome or action.
+  function open(key, item = null) {
+    if (!editing.has(key)) {
+      const form = key.startsWith("a") || key === "new-action" ? actionForm(key, item) : outcomeForm(key, item);
+      editing.set(key, form);
+      if (key.startsWith("new")) adding.append(form);
+    }
+    if (state) draw(state);
+    editing.get(key).querySelector("textarea, input, select")?.focus();
+  }
+
+  function close(key) {
+    const form = editing.get(key);
+    editing.delete(key);
+    form?.remove();
+    if (state) draw(state);
+    const focus = key.startsWith("new") ? buttons.querySelector("button") : root.querySelector(`[data-key="${key}"] button`);
+    focus?.focus();
+  }
+
+  function outcomeForm(key, outcome) {
+    const form = fromTemplate("outcome-form");
+    uniqueIds(form);
+    form.querySelector("[data-title]").textContent = outcome ? t("edit-outcome-title") : t("new-outcome-title");
+    const field = form.querySelector("[name=text]");
+    field.value = outcome?.text ?? "";
+    let revision = outcome?.revision;
+    const clientId = newId();
+    wire(form, key, () => {
+      const text = field.value;
+      if (!outcome) return ["add_outcome", { client_id: clientId, text }];
+      return ["edit_outcome", { outcome_id: outcome.id, revision, text }];
+    }, (current) => {
+      revision = current.revision;
+      return current.text;
+    });
+    return form;
+  }
+
+  function actionForm(key, action) {
+    const form = fromTemplate("action-form");
+    uniqueIds(form);
+    const title = action ? t("edit-action-title") : mode === "edit" ? t("new-action-title") : t("propose-action-title");
+    form.querySelector("[data-title]").textContent = title;
+    const who = form.querySelector("[name=who]");
+    const whoText = form.querySelector("[name=who_text]");
+    const whoTextRow = form.querySelector("[data-who-text]");
+    const outcome = form.querySelector("[name=outcome]");
+    for (const person of state.people.filter((p) => p.admission === "admitted")) {
+      who.append(new Option(person.name, String(person.id)));
+    }
+    for (const item of state.plan.outcomes) {
+      outcome.append(new Option(item.text.length > 60 ? `${item.text.slice(0, 57)}…` : item.text, String(item.id)));
+    }
+    const showWhoText = () => { whoTextRow.hidden = who.value !== ""; };
+    who.addEventListener("change", showWhoText);
+    const fill = (item) => {
+      form.querySelector("[name=what]").value = item?.what ?? "";
+      who.value = item?.who.participant_id ? String(item.who.participant_id) : youId && !item ? String(youId) : "";
+      whoText.value = item && !item.who.participant_id ? item.who.name : "";
+      form.querySelector("[name=by_when]").value = item?.by_when ?? "";
+      form.querySelector("[name=how_we_know]").value = item?.how_we_know ?? "";
+      outcome.value = item?.outcome_id ? String(item.outcome_id) : "";
+      showWhoText();
+    };
+    fill(action);
+    let revision = action?.revision;
+    const clientId = newId();
+    wire(form, key, () => {
+      const details = {
+        what: form.querySelector("[name=what]").value,
+        by_when: form.querySelector("[name=by_when]").value,
+        how_we_know: form.querySelector("[name=how_we_know]").value,
+        outcome_id: outcome.value ? Number(outcome.value) : null,
+      };
+      if (who.value) details.who_participant_id = Number(who.value);
+      else details.who_text = whoText.value;
+      if (!action) return ["add_action", { client_id: clientId, ...details }];
+      return ["edit_action", { action_id: action.id, revision, ...details }];
+    }, (current) => {
+      revision = current.revision;
+      return [current.what, current.who.name, current.by_when].filter(Boolean).join(" · ");
+    });
+    return form;
+  }
+
+  /** Submit, cancel, and the choice after a conflict: keep mine (over theirs) or take theirs. */
+  function wire(form, key, command, onConflict) {
+    const error = form.querySelector("[data-form-error]");
+    const conflict = form.querySelector("[data-conflict]");
+    const save = form.querySelector("[type=submit]");
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      error.hidden = true;
+      conflict.hidden = true;
+      save.disabled = true;
+      const [name, payload] = command();
+      socket.emit(name, payload, (ack) => {
+        save.disabled = false;
+        if (ack?.ok) {
+          close(key);
+        } else if (ack?.error?.code === "conflict" && ack.error.current) {
+          conflict.querySelector("[data-conflict-message]").textContent = ack.error.message;
+          conflict.querySelector("[data-theirs]").textContent = onConflict(ack.error.current);
+          conflict.hidden = false;
+          conflict.querySelector("[data-keep-mine]").focus();
+        } else {
+          report(ack, form);
+        }
+      });
+    });
+    form.querySelector("[data-cancel]").addEventListener("click", () => close(key));
+    conflict.querySelector("[data-keep-mine]").addEventListener("click", () => form.requestSubmit());
+    conflict.querySelector("[data-use-theirs]").addEventListener("click", () => close(key));
+  }
+
+  return { draw, open };
+}
+
+/** The offer's place in the plan: a tag once it is in, else a button to put it in. */
+export function offerTools(state, { mode, socket, youId }) {
+  return {
+    signOf: (c) => (state().plan.actions.some((a) => a.offer_id === c.id) ? "in" : "out"),
+    decorate(li, contribution) {
+      if (contribution.kind !== "offer") return;
+      const action = state().plan.actions.find((a) => a.offer_id === contribution.id);
+      if (action) {
+        li.append(element("span", action.status === "proposed" ? t("offer-proposed") : t("offer-in-plan"), "tag tag--done"));
+        return;
+      }
+      const mine = contribution.participant_id !== null && contribution.participant_id === youId;
+      if (mode !== "edit" && !(mode === "propose" && mine)) return;
+      const add = element("button", t("offer-to-plan"), "button button--small");
+      add.type = "button";
+      const label = t("offer-to-plan-label").replace("{what}", contribution.text ?? "");
+      add.setAttribute("aria-label", label);
+      const clientId = newId();
+      add.addEventListener("click", () => {
+        add.disabled = true;
+        socket.emit("add_action", { client_id: clientId, offer_id: contribution.id }, (ack) => {
+          add.disabled = false;
+          if (!ack?.ok) add.after(element("span", ack?.error?.message ?? "", "field__error"));
+        });
+      });
+      li.append(add);
+    },
+  };
+}
