@@ -144,6 +144,43 @@ def viewer_in(meeting: Meeting, device_token: str | None, screen_token: str | No
     return ANONYMOUS if person is None else Viewer(ViewerKind.PARTICIPANT, participant=person)
 
 
+def stays_in_private_time(person: Participant) -> bool:
+    """The family, and the professionals they chose to stay (an advocate, an interpreter)."""
+    return person.admission is Admission.ADMITTED and (
+        person.side is Side.FAMILY or person.may_stay_in_private_time
+    )
+
+
+def shut_out(viewer: Viewer, meeting: Meeting) -> bool:
+    """During private family time: the chairs, and every professional who may not stay. They
+    receive nothing of the meeting but the fact that private time is on, and can do nothing."""
+    if not meeting.in_private_time:
+        return False
+    if viewer.is_chair:
+        return True
+    if viewer.is_participant and viewer.participant is not None:
+        return not stays_in_private_time(viewer.participant)
+    return False  # the room screen is in the family's room
+
+
+def may_see_family_notes(viewer: Viewer, meeting: Meeting) -> bool:
+    """Notes kept "within the family": the family, always; the room screen and those who stay,
+    only while private time is on. Never the chairs or the other professionals."""
+    if viewer.is_participant and viewer.participant is not None:
+        person = viewer.participant
+        if person.meeting_id != meeting.id or person.admission is not Admission.ADMITTED:
+            return False
+        return person.side is Side.FAMILY or (meeting.in_private_time and person.may_stay_in_private_time)
+    return viewer.is_screen and viewer.screen_of == meeting.id and meeting.in_private_time
+
+
+def may_end_private_time(viewer: Viewer, meeting: Meeting) -> bool:
+    """The family ends it ("We're ready"); the chair can too, without seeing anything first."""
+    if viewer.is_participant:
+        return may_contribute(viewer, meeting) and viewer.participant.side is Side.FAMILY
+    return may_run(viewer, meeting)
+
+
 def may_contribute(viewer: Viewer, meeting: Meeting) -> bool:
     """People let in answer from their phones; chairs and the screen do not."""
     return viewer.is_participant and may_see_content(viewer, meeting)
@@ -154,7 +191,7 @@ def may_edit_plan(viewer: Viewer, meeting: Meeting) -> bool:
     meeting's chairs (minute-takers included, who record it)."""
     if viewer.is_participant:
         return may_contribute(viewer, meeting) and viewer.participant.side is Side.FAMILY
-    return viewer.is_chair and may_view(viewer, meeting)
+    return viewer.is_chair and may_see_content(viewer, meeting)
 
 
 def may_propose_actions(viewer: Viewer, meeting: Meeting) -> bool:
@@ -180,7 +217,9 @@ def may_connect(viewer: Viewer) -> bool:
 
 def may_see_content(viewer: Viewer, meeting: Meeting) -> bool:
     """What is said and planned in a meeting: its chairs, its room screen, and people let in
-    from the lobby."""
+    from the lobby; during private family time, not those it shuts out."""
+    if shut_out(viewer, meeting):
+        return False
     if viewer.is_screen:
         return viewer.screen_of == meeting.id
     if viewer.is_participant:

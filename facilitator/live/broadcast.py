@@ -5,22 +5,66 @@ outgoing protocol, so who receives what can be checked in one place. Every
 event about a meeting carries the meeting's version, and every change reaches
 every room that may see the meeting, so a client that sees a gap in versions
 knows it missed something and calls `sync`.
+
+During private family time the audiences are worked out from the database at
+the moment of sending (`_everyone`, `_room`): the room screen and the phones
+of each person who may stay, one by one. The chairs and the other
+professionals are addressed by nothing but `private_time_changed`, whatever
+rooms their sockets happen to be in.
 """
 
 from __future__ import annotations
 
 import time
 
-from facilitator import __version__
+from facilitator import __version__, access
 from facilitator.access import Viewer
 from facilitator.extensions import socketio
 from facilitator.live import rooms, snapshot
-from facilitator.models import Admission, Contribution, Meeting, Outcome, Participant, PlanAction, Side, Stage
+from facilitator.models import (
+    Admission,
+    Contribution,
+    Meeting,
+    Outcome,
+    Participant,
+    PlanAction,
+    PlanNote,
+    Side,
+    Stage,
+)
 from facilitator.services import contributions
 
 
 def server_time_ms() -> int:
     return int(time.time() * 1000)
+
+
+def _stayers(meeting: Meeting) -> list[str]:
+    """The screen and the phones of everyone who stays in private family time, from the database now."""
+    people = [rooms.person(p.id) for p in meeting.participants if access.stays_in_private_time(p)]
+    return [rooms.screen(meeting.id), *people]
+
+
+def _room(meeting: Meeting) -> list[str]:
+    """Everyone but the chairs: the room screen and the people let in (in private time, those who stay)."""
+    if meeting.in_private_time:
+        return _stayers(meeting)
+    return [rooms.screen(meeting.id), *(rooms.side(meeting.id, which) for which in Side)]
+
+
+def _chairs(meeting: Meeting) -> list[str]:
+    """The chairs, except during private family time."""
+    return [] if meeting.in_private_time else [rooms.chairs(meeting.id)]
+
+
+def _everyone(meeting: Meeting) -> list[str]:
+    """Every room that may see the meeting's content now."""
+    return [*_chairs(meeting), *_room(meeting)]
+
+
+def _emit(event: str, data: dict, to: list[str]) -> None:
+    if to:
+        socketio.emit(event, data, to=to)
 
 
 def hello(sid: str, viewer: Viewer) -> None:
@@ -34,41 +78,43 @@ def hello(sid: str, viewer: Viewer) -> None:
 
 def meeting_changed(meeting: Meeting) -> None:
     """To everyone who may see the meeting: where it is (stage, timer, lobby, agenda)."""
-    socketio.emit(
+    _emit(
         "meeting_changed",
         {"version": meeting.version, "meeting": snapshot.meeting_state(meeting)},
-        to=rooms.everyone_in(meeting.id),
+        _everyone(meeting),
     )
 
 
 def people_changed(meeting: Meeting) -> None:
-    """To the chairs: everyone, lobby included. To the screen and the people let in: who is here."""
+    """To the chairs: everyone, lobby included (they keep the lobby in private time too). To
+    the screen and the people let in: who is here."""
     everyone = [snapshot.person(p) for p in meeting.participants]
     admitted = [p for p in everyone if p["admission"] == Admission.ADMITTED.value]
-    socketio.emit(
-        "people_changed", {"version": meeting.version, "people": everyone}, to=rooms.chairs(meeting.id)
+    _emit("people_changed", {"version": meeting.version, "people": everyone}, [rooms.chairs(meeting.id)])
+    _emit("people_changed", {"version": meeting.version, "people": admitted}, _room(meeting))
+
+
+def private_time_changed(meeting: Meeting) -> None:
+    """To everyone in the meeting, shut out or not: private family time started or ended.
+    It carries nothing else; those shut out show their waiting page, and call `sync` when it ends."""
+    people = [rooms.person(p.id) for p in meeting.participants if p.admission is Admission.ADMITTED]
+    _emit(
+        "private_time_changed",
+        {"version": meeting.version, "private_time": snapshot.private_time(meeting)},
+        [rooms.chairs(meeting.id), rooms.screen(meeting.id), *people],
     )
-    socketio.emit("people_changed", {"version": meeting.version, "people": admitted}, to=_room(meeting.id))
-
-
-def _room(meeting_id: int) -> list[str]:
-    """Everyone but the chairs: the room screen and the people let in."""
-    return [rooms.screen(meeting_id), *(rooms.side(meeting_id, which) for which in Side)]
 
 
 def contribution_added(meeting: Meeting, item: Contribution) -> None:
     """What someone has just said, and the round it was said in (the talking piece may have
     moved on). The chairs see it whole; the room sees it as the chair shows the round."""
     stage = snapshot.stage(item.stage)
-    for audience, full in ((rooms.chairs(meeting.id), True), (_room(meeting.id), False)):
-        socketio.emit(
+    for audience, full in ((_chairs(meeting), True), (_room(meeting), False)):
+        contribution = snapshot.contribution(item, full=full)
+        _emit(
             "contribution_added",
-            {
-                "version": meeting.version,
-                "contribution": snapshot.contribution(item, full=full),
-                "stage": stage,
-            },
-            to=audience,
+            {"version": meeting.version, "contribution": contribution, "stage": stage},
+            audience,
         )
 
 
@@ -77,47 +123,61 @@ def round_changed(meeting: Meeting, stage: Stage) -> None:
     each audience may now see it (showing names again, for instance)."""
     said = [item for item in contributions.of_meeting(meeting) if item.stage_id == stage.id]
     state = snapshot.stage(stage)
-    for audience, full in ((rooms.chairs(meeting.id), True), (_room(meeting.id), False)):
-        socketio.emit(
-            "round_changed",
-            {
-                "version": meeting.version,
-                "stage": state,
-                "contributions": [snapshot.contribution(item, full=full) for item in said],
-            },
-            to=audience,
-        )
+    for audience, full in ((_chairs(meeting), True), (_room(meeting), False)):
+        items = [snapshot.contribution(item, full=full) for item in said]
+        _emit("round_changed", {"version": meeting.version, "stage": state, "contributions": items}, audience)
 
 
 def outcome_saved(meeting: Meeting, item: Outcome) -> None:
     """To everyone who may see the meeting: an outcome added or changed."""
-    socketio.emit(
-        "outcome_saved",
-        {"version": meeting.version, "outcome": snapshot.outcome(item)},
-        to=rooms.everyone_in(meeting.id),
+    _emit(
+        "outcome_saved", {"version": meeting.version, "outcome": snapshot.outcome(item)}, _everyone(meeting)
     )
 
 
 def outcome_removed(meeting: Meeting, outcome_id: int) -> None:
     """To everyone who may see the meeting: an outcome removed; its actions stay, under no outcome."""
-    socketio.emit(
-        "outcome_removed", {"version": meeting.version, "id": outcome_id}, to=rooms.everyone_in(meeting.id)
-    )
+    _emit("outcome_removed", {"version": meeting.version, "id": outcome_id}, _everyone(meeting))
 
 
 def action_saved(meeting: Meeting, item: PlanAction) -> None:
     """To everyone who may see the meeting: an action added, changed or accepted."""
-    socketio.emit(
-        "action_saved",
-        {"version": meeting.version, "action": snapshot.action(item)},
-        to=rooms.everyone_in(meeting.id),
-    )
+    _emit("action_saved", {"version": meeting.version, "action": snapshot.action(item)}, _everyone(meeting))
 
 
 def action_removed(meeting: Meeting, action_id: int) -> None:
-    socketio.emit(
-        "action_removed", {"version": meeting.version, "id": action_id}, to=rooms.everyone_in(meeting.id)
-    )
+    _emit("action_removed", {"version": meeting.version, "id": action_id}, _everyone(meeting))
+
+
+def _family(meeting: Meeting) -> list[str]:
+    """Who may see a note kept within the family: the family's phones; while private time is
+    on, also the screen and those who stay."""
+    if meeting.in_private_time:
+        return _stayers(meeting)
+    return [
+        rooms.person(p.id) for p in meeting.participants if p.admission is Admission.ADMITTED and p.is_family
+    ]
+
+
+def note_saved(meeting: Meeting, item: PlanNote) -> None:
+    """A note added or changed, to those who may see it. Outside private time, a note kept
+    within the family reaches the others only as its removal (they may have had it before it
+    was kept), which carries the version and nothing of the note."""
+    if not item.family_only:
+        _emit("note_saved", {"version": meeting.version, "note": snapshot.note(item)}, _everyone(meeting))
+        return
+    _emit("note_saved", {"version": meeting.version, "note": snapshot.note(item)}, _family(meeting))
+    if not meeting.in_private_time:
+        others = [
+            rooms.chairs(meeting.id),
+            rooms.screen(meeting.id),
+            rooms.side(meeting.id, Side.PROFESSIONAL),
+        ]
+        _emit("note_removed", {"version": meeting.version, "id": item.id}, others)
+
+
+def note_removed(meeting: Meeting, note_id: int) -> None:
+    _emit("note_removed", {"version": meeting.version, "id": note_id}, _everyone(meeting))
 
 
 def admission_changed(person: Participant) -> None:

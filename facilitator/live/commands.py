@@ -54,17 +54,26 @@ def identify() -> tuple[Viewer, Meeting]:
     return viewer, meeting
 
 
-def running_chair() -> tuple[Viewer, Meeting]:
-    """The socket of a chair who runs the meeting (owner or co-chair)."""
+def present() -> tuple[Viewer, Meeting]:
+    """A socket that may take part now: during private family time, not one it shuts out."""
     viewer, meeting = identify()
+    if access.shut_out(viewer, meeting):
+        raise Refused("private_time", _("The family is having private time. You will be invited back."))
+    return viewer, meeting
+
+
+def running_chair(*, in_private_time: bool = False) -> tuple[Viewer, Meeting]:
+    """The socket of a chair who runs the meeting (owner or co-chair). During private family
+    time a chair only keeps the lobby and ends it (`in_private_time=True`)."""
+    viewer, meeting = identify() if in_private_time else present()
     if not access.may_run(viewer, meeting):
         raise Refused("forbidden", _("Only the meeting's chairs can do that."))
     return viewer, meeting
 
 
-def running() -> Meeting:
+def running(*, in_private_time: bool = False) -> Meeting:
     """The meeting, when the socket is a chair who runs it."""
-    return running_chair()[1]
+    return running_chair(in_private_time=in_private_time)[1]
 
 
 def place(viewer: Viewer, meeting: Meeting) -> None:

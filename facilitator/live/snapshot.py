@@ -18,6 +18,7 @@ from facilitator.models import (
     Outcome,
     Participant,
     PlanAction,
+    PlanNote,
     RoundDisplay,
     Stage,
     StageKind,
@@ -77,6 +78,10 @@ def stage(item: Stage) -> dict[str, Any]:
     }
 
 
+def private_time(meeting: Meeting) -> dict[str, Any] | None:
+    return {"since": _ms(meeting.private_since)} if meeting.in_private_time else None
+
+
 def meeting_state(meeting: Meeting) -> dict[str, Any]:
     """Where the meeting is: the same for everyone who may see it."""
     return {
@@ -87,6 +92,7 @@ def meeting_state(meeting: Meeting) -> dict[str, Any]:
         "current_position": meeting.current_position,
         "lobby_open": meeting.lobby_open,
         "timer": {"ends_at": _ms(meeting.timer_ends_at), "remaining": meeting.timer_remaining},
+        "private_time": private_time(meeting),
         "stages": [stage(item) for item in meeting.stages],
     }
 
@@ -136,14 +142,29 @@ def action(item: PlanAction) -> dict[str, Any]:
     }
 
 
-def plan_item(item: Outcome | PlanAction) -> dict[str, Any]:
+def note(item: PlanNote) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "text": item.text,
+        "family_only": item.family_only,
+        "revision": item.revision,
+        "edited_by": item.edited_by,
+    }
+
+
+def plan_item(item: Outcome | PlanAction | PlanNote) -> dict[str, Any]:
+    if isinstance(item, PlanNote):
+        return note(item)
     return outcome(item) if isinstance(item, Outcome) else action(item)
 
 
-def plan_of(meeting: Meeting) -> dict[str, Any]:
+def plan_of(meeting: Meeting, viewer: Viewer) -> dict[str, Any]:
+    """The plan; notes kept within the family only for those who may see them."""
+    family = access.may_see_family_notes(viewer, meeting)
     return {
         "outcomes": [outcome(item) for item in plan.outcomes_of(meeting)],
         "actions": [action(item) for item in plan.actions_of(meeting)],
+        "notes": [note(item) for item in plan.notes_of(meeting) if family or not item.family_only],
     }
 
 
@@ -159,6 +180,16 @@ def for_viewer(viewer: Viewer, meeting: Meeting) -> dict[str, Any]:
     snapshot: dict[str, Any] = {"version": meeting.version, "meeting": {"id": meeting.id}}
     if viewer.is_participant and viewer.participant is not None:
         snapshot["you"] = person(viewer.participant)
+    if access.shut_out(viewer, meeting):
+        # Only that private family time is on: the waiting page, nothing of the meeting.
+        snapshot["meeting"] = {
+            "id": meeting.id,
+            "title": meeting.title,
+            "private_time": private_time(meeting),
+        }
+        if viewer.is_chair:
+            snapshot["people"] = people_for(viewer, meeting)  # the chairs keep the lobby
+        return snapshot
     if not access.may_see_content(viewer, meeting):
         return snapshot
     snapshot["meeting"] = meeting_state(meeting)
@@ -166,7 +197,7 @@ def for_viewer(viewer: Viewer, meeting: Meeting) -> dict[str, Any]:
     snapshot["contributions"] = [
         contribution(item, full=viewer.is_chair) for item in contributions.of_meeting(meeting)
     ]
-    snapshot["plan"] = plan_of(meeting)
+    snapshot["plan"] = plan_of(meeting, viewer)
     if viewer.is_participant and viewer.participant is not None:
         # Their own scores, so the phone shows what they chose after a reload.
         snapshot["you"]["scores"] = {str(s.stage_id): s.value for s in rounds.scores_by(viewer.participant)}

@@ -40,7 +40,9 @@ class Meeting(db.Model):
     format_key: Mapped[str] = mapped_column(String(40), default="")
     venue: Mapped[str] = mapped_column(String(120), default="")
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[MeetingStatus] = mapped_column(enum_column(MeetingStatus, 16), default=MeetingStatus.SCHEDULED)
+    status: Mapped[MeetingStatus] = mapped_column(
+        enum_column(MeetingStatus, 16), default=MeetingStatus.SCHEDULED
+    )
     # Position of the stage the meeting is at; None until it starts. Stages up to
     # here have been reached and can no longer be moved, edited or removed.
     current_position: Mapped[int | None]
@@ -57,6 +59,9 @@ class Meeting(db.Model):
     timer_remaining: Mapped[int | None]
     # While the lobby is open the room screen shows the join QR code.
     lobby_open: Mapped[bool] = mapped_column(default=True)
+    # While private family time is on: when it started. Professionals who may not stay,
+    # and the chairs, receive nothing of the meeting until it ends.
+    private_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # SHA-256 of the room screen's read-only token.
     screen_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
@@ -74,6 +79,10 @@ class Meeting(db.Model):
     @property
     def is_open(self) -> bool:
         return self.status is not MeetingStatus.CLOSED
+
+    @property
+    def in_private_time(self) -> bool:
+        return self.private_since is not None
 
     @property
     def current_stage(self) -> Stage | None:

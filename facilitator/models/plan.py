@@ -71,3 +71,20 @@ class PlanAction(db.Model):
     @property
     def who_name(self) -> str:
         return self.who.name if self.who is not None else self.who_text
+
+
+class PlanNote(db.Model):
+    """A note the family adds to its plan; one kept "within the family" is never shown to a
+    professional, during private family time or after it, nor in any export."""
+
+    __tablename__ = "plan_note"
+    __table_args__ = (UniqueConstraint("meeting_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    client_id: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    family_only: Mapped[bool] = mapped_column(default=False)
+    revision: Mapped[int] = mapped_column(default=1)
+    edited_by: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

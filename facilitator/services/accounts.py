@@ -87,7 +87,9 @@ def change_password(chair: Chair, current: str, new: str, confirmation: str) -> 
         raise ValidationError("current_password", _("That is not your current password."))
     validate_password(new)
     if new != confirmation:
-        raise ValidationError("confirmation", _("The two new passwords are different. Type the same one twice."))
+        raise ValidationError(
+            "confirmation", _("The two new passwords are different. Type the same one twice.")
+        )
     if new == current:
         raise ValidationError("password", _("Choose a password different from the current one."))
     set_password(chair, new)

@@ -39,7 +39,9 @@ class StageText:
                 "prompt", _("Use at most %(count)d characters for the questions.", count=MAX_PROMPT_LENGTH)
             )
         if self.minutes is None or not 1 <= self.minutes <= MAX_MINUTES:
-            raise ValidationError("minutes", _("Suggest a time from 1 to %(count)d minutes.", count=MAX_MINUTES))
+            raise ValidationError(
+                "minutes", _("Suggest a time from 1 to %(count)d minutes.", count=MAX_MINUTES)
+            )
         return StageText(title, prompt, self.minutes)
 
 
@@ -48,7 +50,9 @@ def _editable_stage(meeting: Meeting, stage_id: int) -> Stage:
     if stage is None:
         raise ValidationError("stage_id", _("That stage is not on this meeting's agenda."))
     if meeting.has_reached(stage):
-        raise ValidationError("stage_id", _("The meeting has already reached that stage, so it cannot change."))
+        raise ValidationError(
+            "stage_id", _("The meeting has already reached that stage, so it cannot change.")
+        )
     if not meeting.is_open:
         raise ValidationError("stage_id", _("The meeting has closed; its agenda cannot change."))
     return stage
@@ -80,7 +84,11 @@ def add_stage(meeting: Meeting, kind: str, text: StageText) -> Stage:
         raise ValidationError("kind", _("An agenda has at most %(count)d stages.", count=MAX_STAGES))
     text = text.validated()
     stage = Stage(
-        position=len(meeting.stages), kind=stage_kind, title=text.title, prompt=text.prompt, minutes=text.minutes
+        position=len(meeting.stages),
+        kind=stage_kind,
+        title=text.title,
+        prompt=text.prompt,
+        minutes=text.minutes,
     )
     meeting.stages.append(stage)
     meeting.version += 1

@@ -36,7 +36,8 @@ def person_on_device(meeting: Meeting, device_token: str | None) -> Participant 
         return None
     return db.session.scalar(
         select(Participant).where(
-            Participant.meeting_id == meeting.id, Participant.device_token_hash == people.hash_token(device_token)
+            Participant.meeting_id == meeting.id,
+            Participant.device_token_hash == people.hash_token(device_token),
         )
     )
 
@@ -52,7 +53,9 @@ def _count_join(address: str) -> str:
     return address_key
 
 
-def join(meeting: Meeting, name: str, relation: str, side: str, device_token: str, address: str) -> Participant:
+def join(
+    meeting: Meeting, name: str, relation: str, side: str, device_token: str, address: str
+) -> Participant:
     """Put a new person in the lobby, or return the person this phone already is."""
     _check_open(meeting)
     existing = person_on_device(meeting, device_token)
@@ -95,7 +98,11 @@ def claim_invite(person: Participant, device_token: str, address: str) -> Partic
         db.session.delete(already)  # the same person, who first joined by code
         db.session.flush()
     if person.device_token_hash is None:
-        person.device_token_hash, person.admission, person.joined_at = token_hash, Admission.ADMITTED, utcnow()
+        person.device_token_hash, person.admission, person.joined_at = (
+            token_hash,
+            Admission.ADMITTED,
+            utcnow(),
+        )
         claimed = person
     else:
         claimed = Participant(

@@ -123,7 +123,13 @@ def duplicate_meeting(meeting: Meeting, owner: Chair) -> Meeting:
         join_code=_unused_join_code(),
     )
     copy.stages = [
-        Stage(position=stage.position, kind=stage.kind, title=stage.title, prompt=stage.prompt, minutes=stage.minutes)
+        Stage(
+            position=stage.position,
+            kind=stage.kind,
+            title=stage.title,
+            prompt=stage.prompt,
+            minutes=stage.minutes,
+        )
         for stage in meeting.stages
     ]
     copy.participants = [
@@ -179,7 +185,9 @@ def share_meeting(meeting: Meeting, email: str, role: str) -> MeetingMember:
     if chair.id == meeting.owner_id:
         raise ValidationError("email", _("That chair already runs this meeting."))
     member = db.session.scalar(
-        select(MeetingMember).where(MeetingMember.meeting_id == meeting.id, MeetingMember.chair_id == chair.id)
+        select(MeetingMember).where(
+            MeetingMember.meeting_id == meeting.id, MeetingMember.chair_id == chair.id
+        )
     )
     if member is None:
         member = MeetingMember(meeting=meeting, chair=chair, role=member_role)

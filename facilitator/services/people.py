@@ -38,7 +38,12 @@ class PersonDetails:
         if unknown:
             raise ValidationError("flags", _("Choose from the flags listed."))
         if "is_child" in self.flags and self.side != Side.FAMILY:
-            raise ValidationError("side", _("Choose \u201cFamily and friends\u201d for a child or young person, or untick \u201cChild or young person\u201d."))
+            raise ValidationError(
+                "side",
+                _(
+                    "Choose \u201cFamily and friends\u201d for a child or young person, or untick \u201cChild or young person\u201d."
+                ),
+            )
         return PersonDetails(name, relation, self.side, self.flags)
 
 

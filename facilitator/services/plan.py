@@ -25,6 +25,7 @@ from facilitator.models import (
     Outcome,
     Participant,
     PlanAction,
+    PlanNote,
 )
 from facilitator.models.types import is_row_id
 from facilitator.services import contributions
@@ -329,3 +330,65 @@ def remove_action(
     db.session.delete(action)
     db.session.commit()
     return action.id
+
+
+MAX_NOTE = 1000
+
+
+def notes_of(meeting: Meeting) -> list[PlanNote]:
+    return list(
+        db.session.scalars(select(PlanNote).where(PlanNote.meeting_id == meeting.id).order_by(PlanNote.id))
+    )
+
+
+def _note(meeting: Meeting, note_id: object) -> PlanNote:
+    item = db.session.get(PlanNote, note_id) if is_row_id(note_id) else None
+    if item is None or item.meeting_id != meeting.id:
+        raise ValidationError("note_id", _("This note is no longer in the plan."))
+    return item
+
+
+def _family_only(value: object) -> bool:
+    if type(value) is not bool:
+        raise ValidationError("family_only", _("Say whether to keep the note within the family."))
+    return value
+
+
+def add_note(
+    meeting: Meeting, client_id: object, text: object, family_only: object, editor: str
+) -> tuple[PlanNote, bool]:
+    """A note on the family's plan, kept within the family if they say so."""
+    client_id = contributions.valid_client_id(client_id)
+    stored = _by_client_id(meeting, PlanNote, client_id)
+    if stored is not None:
+        return stored, False
+    _open(meeting)
+    text = _text(text, "text", MAX_NOTE, required=True, missing=_("Write the note first."))
+    family_only = _family_only(family_only)
+    _room_for_more(meeting, PlanNote)
+    note = PlanNote(
+        meeting_id=meeting.id, client_id=client_id, text=text, family_only=family_only, edited_by=editor
+    )
+    return _commit_new(meeting, note)
+
+
+def edit_note(
+    meeting: Meeting, note_id: object, revision: object, text: object, family_only: object, editor: str
+) -> PlanNote:
+    _open(meeting)
+    note = _note(meeting, note_id)
+    text = _text(text, "text", MAX_NOTE, required=True, missing=_("Write the note first."))
+    family_only = _family_only(family_only)
+    _changed(meeting, note, revision, editor)
+    note.text, note.family_only = text, family_only
+    db.session.commit()
+    return note
+
+
+def remove_note(meeting: Meeting, note_id: object, revision: object) -> PlanNote:
+    _open(meeting)
+    note = _note(meeting, note_id)
+    _changed(meeting, note, revision, "")
+    db.session.delete(note)
+    db.session.commit()
+    return note

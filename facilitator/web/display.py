@@ -1,11 +1,12 @@
 """How stored values read on a page: translated labels, grouped codes."""
 
 from flask import Flask
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from facilitator import formats
 from facilitator.access import MeetingRole
-from facilitator.models import ContributionKind, MeetingStatus, RoundDisplay, Side, StageKind
+from facilitator.models import ContributionKind, HistoryEntry, HistoryKind, MeetingStatus, RoundDisplay, Side, StageKind
 
 STATUS_LABELS = {
     MeetingStatus.SCHEDULED: _l("Scheduled"),
@@ -71,6 +72,12 @@ ROLE_LABELS = {
 }
 
 
+def history_label(entry: HistoryEntry) -> str:
+    if entry.kind is HistoryKind.PRIVATE_TIME_STARTED:
+        return _("Private family time started by %(name)s", name=entry.by)
+    return _("Private family time ended by %(name)s", name=entry.by)
+
+
 def status_label(status: MeetingStatus) -> str:
     return str(STATUS_LABELS[status])
 
@@ -96,5 +103,6 @@ def init_app(app: Flask) -> None:
         feeling_labels=FEELING_LABELS,
         shared_as_labels=SHARED_AS_LABELS,
         display_labels=DISPLAY_LABELS,
+        history_label=history_label,
     )
     app.jinja_env.filters["join_code"] = group_join_code

@@ -91,7 +91,13 @@ def enter_code():
 
 def _phone_page(meeting: Meeting, person: Participant, template: str = "join/phone.html"):
     viewer = access.Viewer(access.ViewerKind.PARTICIPANT, participant=person)
-    return render_template(template, meeting=meeting, person=person, may_see=access.may_see_content(viewer, meeting))
+    return render_template(
+        template,
+        meeting=meeting,
+        person=person,
+        may_see=access.may_see_content(viewer, meeting),
+        shut_out=access.shut_out(viewer, meeting),
+    )
 
 
 @bp.route("/<code>", methods=["GET", "POST"])

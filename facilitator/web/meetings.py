@@ -19,7 +19,7 @@ from facilitator.access import Viewer
 from facilitator.extensions import db
 from facilitator.live import broadcast
 from facilitator.models import Meeting, MeetingStatus
-from facilitator.services import meetings
+from facilitator.services import meetings, private_time
 from facilitator.services.errors import ValidationError
 from facilitator.web.auth import chair_required
 from facilitator.web.forms import show_error, status_of
@@ -177,4 +177,9 @@ def delete(meeting_id: int):
 def console(meeting_id: int):
     """The chair's console for one meeting."""
     meeting = meeting_for_chair(meeting_id)
-    return render_template("meetings/console.html", meeting=meeting, join_url=join_url(meeting))
+    return render_template(
+        "meetings/console.html",
+        meeting=meeting,
+        join_url=join_url(meeting),
+        history=private_time.history_of(meeting),
+    )

@@ -24,7 +24,7 @@ def admit(payload=None):
     side = details.get("side")
     if side is not None and not isinstance(side, str):
         raise Refused("invalid", _("Choose family and friends, or professional."))
-    meeting = running()
+    meeting = running(in_private_time=True)
     person = joining.admit(meeting, details.get("participant_id"), side=side, flags=flags)
     broadcast.admission_changed(person)
     broadcast.people_changed(meeting)
@@ -36,7 +36,7 @@ def admit(payload=None):
 def admit_all(payload=None):
     """A chair -> let everyone in the lobby in."""
     payload_of(payload)
-    meeting = running()
+    meeting = running(in_private_time=True)
     for person in joining.admit_all(meeting):
         broadcast.admission_changed(person)
     broadcast.people_changed(meeting)
@@ -48,7 +48,7 @@ def admit_all(payload=None):
 def decline(payload=None):
     """A chair -> turn a person away from the lobby; their phones receive `declined`."""
     details = payload_of(payload, "participant_id")
-    meeting = running()
+    meeting = running(in_private_time=True)
     person = joining.decline(meeting, details.get("participant_id"))
     broadcast.admission_changed(person)
     broadcast.people_changed(meeting)
@@ -101,7 +101,7 @@ def timer(payload=None):
 def lobby(payload=None):
     """A chair -> `{"open": bool}`: while open, the room screen shows how to join."""
     details = payload_of(payload, "open")
-    meeting = running()
+    meeting = running(in_private_time=True)
     run.set_lobby(meeting, details.get("open"))
     broadcast.meeting_changed(meeting)
     return ok(version=meeting.version)

@@ -14,7 +14,7 @@ from facilitator import access
 from facilitator.extensions import socketio
 from facilitator.live import broadcast
 from facilitator.live.acks import ok
-from facilitator.live.commands import Refused, command, identify, payload_of
+from facilitator.live.commands import Refused, command, payload_of, present
 from facilitator.services import plan
 
 ACTION_FIELDS = ("what", "who_participant_id", "who_text", "by_when", "how_we_know", "outcome_id")
@@ -22,7 +22,7 @@ ACTION_FIELDS = ("what", "who_participant_id", "who_text", "by_when", "how_we_kn
 
 def _writer():
     """The meeting, who signs the edit, and the proposing professional (None for direct edits)."""
-    viewer, meeting = identify()
+    viewer, meeting = present()
     if access.may_edit_plan(viewer, meeting):
         return meeting, access.name_of(viewer), None
     if access.may_propose_actions(viewer, meeting):
@@ -140,4 +140,56 @@ def remove_action(payload=None):
         meeting, details.get("action_id"), details.get("revision"), proposer=proposer
     )
     broadcast.action_removed(meeting, removed)
+    return ok(version=meeting.version)
+
+
+def _note_writer():
+    """The family writes its notes (the chairs and professionals do not see every note)."""
+    viewer, meeting = present()
+    if not (viewer.is_participant and access.may_edit_plan(viewer, meeting)):
+        raise Refused("forbidden", _("The family writes the notes on its plan."))
+    return meeting, access.name_of(viewer)
+
+
+@socketio.on("add_note")
+@command
+def add_note(payload=None):
+    """A family member -> `{"client_id", "text", "family_only": bool}`. Those who may see it
+    receive `note_saved`."""
+    details = payload_of(payload, "client_id", "text", "family_only")
+    meeting, editor = _note_writer()
+    item, is_new = plan.add_note(
+        meeting, details.get("client_id"), details.get("text"), details.get("family_only", False), editor
+    )
+    if is_new:
+        broadcast.note_saved(meeting, item)
+    return ok(version=meeting.version, note_id=item.id)
+
+
+@socketio.on("edit_note")
+@command
+def edit_note(payload=None):
+    """A family member -> `{"note_id", "revision", "text", "family_only"}`."""
+    details = payload_of(payload, "note_id", "revision", "text", "family_only")
+    meeting, editor = _note_writer()
+    item = plan.edit_note(
+        meeting,
+        details.get("note_id"),
+        details.get("revision"),
+        details.get("text"),
+        details.get("family_only", False),
+        editor,
+    )
+    broadcast.note_saved(meeting, item)
+    return ok(version=meeting.version, revision=item.revision)
+
+
+@socketio.on("remove_note")
+@command
+def remove_note(payload=None):
+    """A family member -> `{"note_id", "revision"}`."""
+    details = payload_of(payload, "note_id", "revision")
+    meeting, _editor = _note_writer()
+    item = plan.remove_note(meeting, details.get("note_id"), details.get("revision"))
+    broadcast.note_removed(meeting, item.id)
     return ok(version=meeting.version)

@@ -9,7 +9,7 @@ from facilitator import access
 from facilitator.extensions import db, socketio
 from facilitator.live import broadcast
 from facilitator.live.acks import ok
-from facilitator.live.commands import Refused, command, identify, payload_of, running, running_chair
+from facilitator.live.commands import Refused, command, payload_of, present, running, running_chair
 from facilitator.models import Participant, Stage
 from facilitator.models.types import is_row_id
 from facilitator.services import contributions, rounds
@@ -40,7 +40,7 @@ def contribute(payload=None):
     `{"client_id", "text", "stage_id"?, "kind"?, "feeling"?}`. Stored once per client id:
     a resend gets the same ack and nothing is broadcast again."""
     details = payload_of(payload, *ANSWER_FIELDS)
-    viewer, meeting = identify()
+    viewer, meeting = present()
     if not access.may_contribute(viewer, meeting):
         raise Refused("forbidden", _("Only people in the meeting can answer here."))
     return _answered(meeting, viewer.participant, details)
@@ -96,7 +96,7 @@ def score(payload=None):
     """A person let in -> their private score in a scaling stage, `{"value": 0-10, "stage_id"?}`;
     they may change it until the reveal. Everyone learns who has scored, never the number."""
     details = payload_of(payload, "value", "stage_id")
-    viewer, meeting = identify()
+    viewer, meeting = present()
     if not access.may_contribute(viewer, meeting):
         raise Refused("forbidden", _("Only people in the meeting can give a score."))
     before = meeting.version

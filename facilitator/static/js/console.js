@@ -99,11 +99,13 @@ function send(command, payload) {
 
 const run = document.querySelector("[data-run]");
 const $ = (selector) => run.querySelector(selector);
+// During private family time the page is the waiting page (drawn by the server) and the lobby.
+const waiting = document.querySelector("[data-private-wait]");
 
 function render(state) {
   showPeople(state.people);
   const meeting = state.meeting;
-  if (!meeting) return;
+  if (waiting || !meeting) return;
   run.hidden = false;
   const status = document.querySelector("[data-status]");
   status.textContent = text("console-text", `status-${meeting.status}`);
@@ -153,6 +155,43 @@ function renderRoundControls(state, stage) {
   else if (people.some((p) => String(p.id) === chosen)) who.value = chosen;
 }
 
+function bindPrivateStart() {
+  const open = $("[data-private-open]");
+  const confirm = $("[data-private-confirm]");
+  const show = (visible) => {
+    confirm.hidden = !visible;
+    open.setAttribute("aria-expanded", String(visible));
+  };
+  open.addEventListener("click", () => {
+    // Who may stay: the professionals let in, ticked if they are flagged to stay or are
+    // there for the family (advocate, interpreter). The chair confirms.
+    const professionals = live.state.people.filter((p) => p.admission === "admitted" && p.side === "professional");
+    $("[data-stay-choices]").replaceChildren(
+      ...professionals.map((person) => {
+        const choice = item("div", "", "choice");
+        const input = document.createElement("input");
+        Object.assign(input, { type: "checkbox", className: "choice__input", id: `stay-${person.id}`, value: String(person.id) });
+        input.checked = ["may_stay_in_private_time", "is_advocate", "is_interpreter"].some((f) => person.flags.includes(f));
+        const label = item("label", person.relation ? `${person.name} (${person.relation})` : person.name, "choice__label");
+        label.htmlFor = input.id;
+        choice.append(input, label);
+        return choice;
+      }),
+    );
+    $("[data-stay-none]").hidden = professionals.length > 0;
+    show(true);
+    $("[data-private-start-confirm]").focus();
+  });
+  $("[data-private-cancel]").addEventListener("click", () => {
+    show(false);
+    open.focus();
+  });
+  $("[data-private-start-confirm]").addEventListener("click", () => {
+    const stay = [...$("[data-stay-choices]").querySelectorAll("input:checked")].map((input) => Number(input.value));
+    send("start_private_time", { stay });
+  });
+}
+
 function tick(state) {
   $("[data-timer]").textContent = formatSeconds(secondsLeft(state)) || "–";
 }
@@ -173,12 +212,25 @@ const live = followMeeting({
   render,
 });
 const socket = live.socket;
-const plan = createPlan(document.querySelector("[data-plan]"), { mode: "edit", socket });
+const plan = waiting ? null : createPlan(document.querySelector("[data-plan]"), { mode: "edit", socket });
 const offers = offerTools(() => live.state, { mode: "edit", socket });
-setInterval(() => tick(live.state), 1000);
+if (!waiting) setInterval(() => tick(live.state), 1000);
+
+// Private family time starts or ends: the server draws the page anew for what the chair may see.
+socket.on("private_time_changed", () => window.location.reload());
+document.querySelector("[data-end-private]")?.addEventListener("click", () => {
+  if (!window.confirm(text("console-text", "confirm-end-private"))) return;
+  socket.emit("end_private_time", {}, (ack) => {
+    if (ack?.ok) return;
+    const box = document.querySelector("[data-private-error]");
+    box.textContent = ack?.error?.message ?? "";
+    box.hidden = false;
+  });
+});
 
 admitAll?.addEventListener("click", () => send("admit_all", {}));
-if (mayRun) {
+if (mayRun && !waiting) {
+  bindPrivateStart();
   $("[data-start]").addEventListener("click", () => send("start", {}));
   $("[data-next]").addEventListener("click", () => move(1));
   $("[data-previous]").addEventListener("click", () => move(-1));

@@ -41,7 +41,9 @@ let refreshing = false;
  * (let in while the phone was still connecting, say). */
 async function catchUp(state) {
   const shown = holder.querySelector("[data-admission]")?.dataset.admission;
-  if (!state.you || !shown || shown === state.you.admission || refreshing) return;
+  const waitingShown = Boolean(holder.querySelector("[data-private-wait]"));
+  if (!state.you || !shown || refreshing) return;
+  if (shown === state.you.admission && waitingShown === state.shutOut) return;
   refreshing = true;
   await refresh();
   refreshing = false;
@@ -56,11 +58,18 @@ function render(state) {
   $("[data-stage-number]").textContent = stageNumber(state, "phone-text");
   $("[data-stage-title]").textContent = stage ? stage.title : say("not-started");
   $("[data-questions]").replaceChildren(...(stage ? stage.questions.map((q) => item("li", q)) : []));
+  const banner = $("[data-private-banner]");
+  banner.hidden = !state.privateTime;
   renderAnswerForm(state, stage);
   renderScore(state, stage);
   if (!plan) {
     const mode = planMode(state);
-    plan = createPlan($("[data-plan]"), { mode, socket: live.socket, youId: state.you?.id ?? null });
+    plan = createPlan($("[data-plan]"), {
+      mode,
+      socket: live.socket,
+      youId: state.you?.id ?? null,
+      notes: state.you?.side === "family",
+    });
     offers = offerTools(() => live.state, { mode, socket: live.socket, youId: state.you?.id ?? null });
   }
   const round = $("[data-round]");
@@ -196,6 +205,18 @@ function bindForms() {
       });
     });
   }
+  holder.querySelector("[data-ready]")?.addEventListener("click", (event) => {
+    const button = event.currentTarget;
+    if (!window.confirm(say("confirm-ready"))) return;
+    button.disabled = true;
+    live.socket.emit("end_private_time", {}, (ack) => {
+      button.disabled = false;
+      if (ack?.ok) return;
+      const error = $("[data-ready-error]");
+      error.textContent = ack?.error?.message ?? "";
+      error.hidden = false;
+    });
+  });
   holder.querySelector("[data-leave]")?.addEventListener("click", () => {
     live.socket.emit("leave", {}, (ack) => {
       if (!ack?.ok) return;

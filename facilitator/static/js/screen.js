@@ -19,7 +19,8 @@ function render(state) {
   $("[data-stage-title]").textContent = stage ? stage.title : text("room-text", "not-started");
   $("[data-questions]").replaceChildren(...(stage ? stage.questions.map((q) => item("li", q)) : []));
   renderRound($("[data-round]"), state, stage, offers);
-  const planStage = Boolean(stage && PLAN_STAGES.has(stage.kind));
+  const planStage = Boolean(state.privateTime) || Boolean(stage && PLAN_STAGES.has(stage.kind));
+  $("[data-private]").hidden = !state.privateTime;
   $("[data-plan-section]").hidden = !planStage;
   // Once there is something to read, the questions step back to make room for it.
   const busy = planStage || state.contributions.some((c) => c.stage_id === stage?.id) || Boolean(stage?.scale?.revealed);

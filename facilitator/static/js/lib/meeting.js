@@ -9,7 +9,9 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
     meeting: null,
     people: [],
     contributions: [],
-    plan: { outcomes: [], actions: [] },
+    plan: { outcomes: [], actions: [], notes: [] },
+    privateTime: null,
+    shutOut: false,
     you: null,
     clockOffset: 0,
   };
@@ -23,18 +25,30 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
     },
   });
 
+  let again = false;
   function sync() {
-    if (syncing) return;
+    if (syncing) {
+      again = true; // the snapshot on its way may be older than what made us ask
+      return;
+    }
     syncing = true;
     socket.emit("sync", {}, (ack) => {
       syncing = false;
+      if (again) {
+        again = false;
+        sync();
+        return;
+      }
       if (!ack?.ok) return;
       Object.assign(state, {
         version: ack.snapshot.version,
         meeting: ack.snapshot.meeting.stages ? ack.snapshot.meeting : null,
         people: ack.snapshot.people ?? [],
         contributions: ack.snapshot.contributions ?? [],
-        plan: ack.snapshot.plan ?? { outcomes: [], actions: [] },
+        plan: ack.snapshot.plan ?? { outcomes: [], actions: [], notes: [] },
+        privateTime: ack.snapshot.meeting.private_time ?? null,
+        // Private family time shuts this viewer out: the snapshot says it is on, and nothing more.
+        shutOut: Boolean(ack.snapshot.meeting.private_time) && !ack.snapshot.meeting.stages,
         you: ack.snapshot.you ?? null,
       });
       render(state);
@@ -56,7 +70,10 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
     });
   }
 
-  handle("meeting_changed", (event) => { state.meeting = event.meeting; });
+  handle("meeting_changed", (event) => {
+    state.meeting = event.meeting;
+    state.privateTime = event.meeting.private_time;
+  });
   handle("people_changed", (event) => { state.people = event.people; });
   handle("contribution_added", (event) => {
     replaceStage(event.stage);
@@ -76,6 +93,15 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
   handle("action_saved", (event) => { state.plan.actions = upsert(state.plan.actions, event.action); });
   handle("action_removed", (event) => {
     state.plan.actions = state.plan.actions.filter((item) => item.id !== event.id);
+  });
+  handle("note_saved", (event) => { state.plan.notes = upsert(state.plan.notes, event.note); });
+  handle("note_removed", (event) => {
+    state.plan.notes = state.plan.notes.filter((item) => item.id !== event.id);
+  });
+  // Who sees what changes with private family time: ask the server again.
+  socket.on("private_time_changed", (event) => {
+    onEvent("private_time_changed", event);
+    sync();
   });
 
   function replaceStage(stage) {

@@ -32,7 +32,7 @@ function uniqueIds(form) {
   }
 }
 
-export function createPlan(root, { mode, socket, youId = null }) {
+export function createPlan(root, { mode, socket, youId = null, notes: writesNotes = false }) {
   const editing = new Map(); // "o12" / "a5" / "new-outcome" / "new-action" -> the open form
   let state = null;
 
@@ -40,6 +40,8 @@ export function createPlan(root, { mode, socket, youId = null }) {
   const outcomes = element("div", "", "plan__outcomes");
   const loose = element("section", "", "plan__loose");
   loose.append(element("h3", t("loose"), "plan__loose-title"), element("ul", "", "actions"));
+  const notes = element("section", "", "plan__notes");
+  notes.append(element("h3", t("notes"), "plan__notes-title"), element("ul", "", "notes"));
   const empty = element("p", t("empty"), "empty");
   const problem = element("p", "", "form-message");
   problem.dataset.planError = "";
@@ -47,10 +49,13 @@ export function createPlan(root, { mode, socket, youId = null }) {
   problem.hidden = true;
   const adding = element("div", "", "plan__adding");
   const buttons = element("div", "", "button-group");
-  root.replaceChildren(outcomes, loose, empty, problem, adding, buttons);
+  root.replaceChildren(outcomes, loose, notes, empty, problem, adding, buttons);
 
   if (mode === "edit") {
     buttons.append(button(t("add-outcome"), "button", () => open("new-outcome")));
+  }
+  if (writesNotes) {
+    buttons.append(button(t("add-note"), "button button--secondary", () => open("new-note")));
   }
   if (mode !== "read") {
     buttons.append(button(t(mode === "edit" ? "add-action" : "propose-action"), "button button--secondary", () => open("new-action")));
@@ -85,7 +90,14 @@ export function createPlan(root, { mode, socket, youId = null }) {
     loose.hidden = others.length === 0;
     loose.firstChild.textContent = plan.outcomes.length ? t("loose") : t("actions");
     drawActions(loose.querySelector(".actions"), others);
-    empty.hidden = plan.outcomes.length + plan.actions.length > 0;
+    const noted = plan.notes ?? [];
+    notes.hidden = noted.length === 0;
+    syncList(notes.querySelector(".notes"), noted, {
+      key: (n) => `n${n.id}`,
+      sign: (n) => (editing.has(`n${n.id}`) ? "editing" : JSON.stringify(n)),
+      render: noteNode,
+    });
+    empty.hidden = plan.outcomes.length + plan.actions.length + noted.length > 0;
   }
 
   function drawActions(list, actions) {
@@ -158,6 +170,26 @@ export function createPlan(root, { mode, socket, youId = null }) {
     return node;
   }
 
+  function noteNode(note) {
+    const key = `n${note.id}`;
+    const node = element("li", "", note.family_only ? "note note--family" : "note");
+    if (editing.has(key)) {
+      node.append(editing.get(key));
+      return node;
+    }
+    node.append(element("p", note.text, "note__text"));
+    if (note.family_only) node.append(element("p", t("family-only"), "tag tag--family"));
+    if (writesNotes) {
+      const tools = element("div", "", "item-tools");
+      tools.append(
+        labelled(button(t("edit"), "button button--small button--secondary", () => open(key, note)), t("edit-note"), note.text),
+        labelled(button(t("remove"), "button button--small button--quiet-warning", () => remove("remove_note", { note_id: note.id, revision: note.revision })), t("remove-note"), note.text),
+      );
+      node.append(tools);
+    }
+    return node;
+  }
+
   // Commands.
   function report(ack, near) {
     const box = near?.querySelector("[data-form-error]") ?? root.querySelector("[data-plan-error]");
@@ -183,7 +215,9 @@ export function createPlan(root, { mode, socket, youId = null }) {
   // Forms: one per item being edited, and one each for a new outcome or action.
   function open(key, item = null) {
     if (!editing.has(key)) {
-      const form = key.startsWith("a") || key === "new-action" ? actionForm(key, item) : outcomeForm(key, item);
+      // Keys: "o12", "a5", "n3" for items; "new-outcome", "new-action", "new-note" for new ones.
+      const kind = key.startsWith("new-") ? key.slice(4) : { o: "outcome", a: "action", n: "note" }[key[0]];
+      const form = { outcome: outcomeForm, action: actionForm, note: noteForm }[kind](key, item);
       editing.set(key, form);
       if (key.startsWith("new")) adding.append(form);
     }
@@ -212,6 +246,27 @@ export function createPlan(root, { mode, socket, youId = null }) {
       const text = field.value;
       if (!outcome) return ["add_outcome", { client_id: clientId, text }];
       return ["edit_outcome", { outcome_id: outcome.id, revision, text }];
+    }, (current) => {
+      revision = current.revision;
+      return current.text;
+    });
+    return form;
+  }
+
+  function noteForm(key, note) {
+    const form = fromTemplate("note-form");
+    uniqueIds(form);
+    form.querySelector("[data-title]").textContent = note ? t("edit-note-title") : t("new-note-title");
+    const field = form.querySelector("[name=text]");
+    const kept = form.querySelector("[name=family_only]");
+    field.value = note?.text ?? "";
+    kept.checked = note?.family_only ?? false;
+    let revision = note?.revision;
+    const clientId = newId();
+    wire(form, key, () => {
+      const details = { text: field.value, family_only: kept.checked };
+      if (!note) return ["add_note", { client_id: clientId, ...details }];
+      return ["edit_note", { note_id: note.id, revision, ...details }];
     }, (current) => {
       revision = current.revision;
       return current.text;

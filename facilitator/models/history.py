@@ -1,0 +1,28 @@
+"""A meeting's history: the moments that matter afterwards, such as private family time."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from facilitator.extensions import db
+from facilitator.models.agenda import enum_column
+from facilitator.models.types import UTCDateTime, utcnow
+
+
+class HistoryKind(enum.StrEnum):
+    PRIVATE_TIME_STARTED = "private_time_started"
+    PRIVATE_TIME_ENDED = "private_time_ended"
+
+
+class HistoryEntry(db.Model):
+    """Something that happened in a meeting, when, and who did it (a name, kept as it was)."""
+
+    __tablename__ = "history_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[HistoryKind] = mapped_column(enum_column(HistoryKind))
+    by: Mapped[str] = mapped_column(String(120), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
