@@ -145,6 +145,7 @@ def admit(
             person.side.value if side is None else side,
             people.flags_of(person) if flags is None else frozenset(flags),
         ).validated()
+        people.keep_who_stays(meeting, person, details)
         person.side = Side(details.side)
         for flag in people.FLAGS:
             setattr(person, flag, flag in details.flags)

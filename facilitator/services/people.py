@@ -87,10 +87,26 @@ def update_person(meeting: Meeting, person_id: int, details: PersonDetails) -> P
     _check_open(meeting)
     person = _person_in(meeting, person_id)
     details = details.validated()
+    keep_who_stays(meeting, person, details)
     _apply(person, details)
     meeting.version += 1
     db.session.commit()
     return person
+
+
+def keep_who_stays(meeting: Meeting, person: Participant, details: PersonDetails) -> None:
+    """Who stays in private family time is chosen when it starts: while it is on, nobody is
+    added to it by changing their side or flags (a late interpreter waits, or the chair
+    ends private time and starts it again with them)."""
+    if not meeting.in_private_time:
+        return
+    stays_now = person.side is Side.FAMILY or person.may_stay_in_private_time
+    would_stay = details.side == Side.FAMILY.value or "may_stay_in_private_time" in details.flags
+    if would_stay and not stays_now:
+        raise ValidationError(
+            "side",
+            _("Who stays in private family time is chosen when it starts. End it first to change this."),
+        )
 
 
 def remove_person(meeting: Meeting, person_id: int) -> None:

@@ -6,7 +6,15 @@ from flask_babel import lazy_gettext as _l
 
 from facilitator import formats
 from facilitator.access import MeetingRole
-from facilitator.models import ContributionKind, HistoryEntry, HistoryKind, MeetingStatus, RoundDisplay, Side, StageKind
+from facilitator.models import (
+    ContributionKind,
+    HistoryEntry,
+    HistoryKind,
+    MeetingStatus,
+    RoundDisplay,
+    Side,
+    StageKind,
+)
 
 STATUS_LABELS = {
     MeetingStatus.SCHEDULED: _l("Scheduled"),
