@@ -121,7 +121,7 @@ def contribution_added(meeting: Meeting, item: Contribution) -> None:
 def round_changed(meeting: Meeting, stage: Stage) -> None:
     """A round's settings, turn or scores changed: the stage, and everything said in it as
     each audience may now see it (showing names again, for instance)."""
-    said = [item for item in contributions.of_meeting(meeting) if item.stage_id == stage.id]
+    said = contributions.of_stage(stage)
     state = snapshot.stage(stage)
     for audience, full in ((_chairs(meeting), True), (_room(meeting), False)):
         items = [snapshot.contribution(item, full=full) for item in said]

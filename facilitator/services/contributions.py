@@ -156,6 +156,14 @@ def of_meeting(meeting: Meeting) -> list[Contribution]:
     )
 
 
+def of_stage(stage: Stage) -> list[Contribution]:
+    return list(
+        db.session.scalars(
+            select(Contribution).where(Contribution.stage_id == stage.id).order_by(Contribution.id)
+        )
+    )
+
+
 def offer(meeting: Meeting, offer_id: object) -> Contribution:
     """An offer made in this meeting, to be turned into an action."""
     item = db.session.get(Contribution, offer_id) if is_row_id(offer_id) else None

@@ -238,11 +238,23 @@ def add_action(
     stored = _by_client_id(meeting, PlanAction, client_id)
     if stored is not None:
         return stored, False
+    return _new_action(meeting, client_id, details, editor, proposer)
+
+
+def _new_action(
+    meeting: Meeting,
+    client_id: str,
+    details: ActionDetails,
+    editor: str,
+    proposer: Participant | None,
+    offer_id: int | None = None,
+) -> tuple[PlanAction, bool]:
     _open(meeting)
     _room_for_more(meeting, PlanAction)
     action = PlanAction(
         meeting_id=meeting.id,
         client_id=client_id,
+        offer_id=offer_id,
         status=ActionStatus.PROPOSED if proposer is not None else ActionStatus.AGREED,
         proposed_by_id=proposer.id if proposer is not None else None,
         edited_by=editor,
@@ -265,18 +277,7 @@ def action_from_offer(
     if taken is not None:
         raise Conflict(_("This offer is already in the plan."), taken)
     details = ActionDetails(what=offer.text[:MAX_WHAT], who_participant_id=offer.participant_id)
-    _open(meeting)
-    _room_for_more(meeting, PlanAction)
-    action = PlanAction(
-        meeting_id=meeting.id,
-        client_id=client_id,
-        offer_id=offer.id,
-        status=ActionStatus.PROPOSED if proposer is not None else ActionStatus.AGREED,
-        proposed_by_id=proposer.id if proposer is not None else None,
-        edited_by=editor,
-    )
-    _apply(meeting, action, details)
-    return _commit_new(meeting, action)
+    return _new_action(meeting, client_id, details, editor, proposer, offer_id=offer.id)
 
 
 def _may_change(action: PlanAction, proposer: Participant | None) -> None:

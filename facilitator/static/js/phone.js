@@ -21,6 +21,7 @@ const say = (key) => text("phone-text", key);
 let plan = null;
 let offers = null;
 let scoreStage = null;
+let hadTurn = false;
 
 async function refresh() {
   const response = await fetch(holder.dataset.stateUrl, { credentials: "same-origin" });
@@ -78,7 +79,10 @@ function render(state) {
   $("[data-plan-section]").hidden = state.meeting.status === "scheduled";
   plan.draw(state);
   renderPending();
-  if (stage?.talking_piece && stage.turn === state.you?.id) flush();
+  // Answers kept back for the talking piece go once, when it reaches this person.
+  const hasTurn = Boolean(stage?.talking_piece && stage.turn === state.you?.id);
+  if (hasTurn && !hadTurn) flush();
+  hadTurn = hasTurn;
 }
 
 function renderAnswerForm(state, stage) {
