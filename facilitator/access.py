@@ -16,6 +16,7 @@ from sqlalchemy import select
 from facilitator.extensions import db
 from facilitator.models import Admission, Chair, Meeting, MeetingMember, MemberRole, Participant, Side
 from facilitator.services import joining, running
+from facilitator.services.summary import Copy
 
 SESSION_CHAIR_KEY = "chair_id"
 SESSION_VERSION_KEY = "chair_session_version"
@@ -206,6 +207,24 @@ def name_of(viewer: Viewer) -> str:
     if viewer.is_participant and viewer.participant is not None:
         return viewer.participant.name
     return ""
+
+
+def may_respond_to_plan(viewer: Viewer, meeting: Meeting) -> bool:
+    """The referrer agrees the plan or says why not; a chair who runs the meeting records it
+    for a referrer without a phone."""
+    if viewer.is_participant:
+        return may_contribute(viewer, meeting) and viewer.participant.is_referrer
+    return may_run(viewer, meeting) and may_see_content(viewer, meeting)
+
+
+def summary_copy(viewer: Viewer, meeting: Meeting) -> Copy | None:
+    """Which copy of the summary a viewer gets: the family and the room screen the family's
+    copy, the chairs and professionals in the meeting the professionals' copy, nobody else any."""
+    if not may_see_content(viewer, meeting):
+        return None
+    if viewer.is_participant:
+        return Copy.FAMILY if viewer.participant.side is Side.FAMILY else Copy.PROFESSIONALS
+    return Copy.FAMILY if viewer.is_screen else Copy.PROFESSIONALS
 
 
 def may_connect(viewer: Viewer) -> bool:

@@ -29,10 +29,11 @@ from facilitator.models import (
     Participant,
     PlanAction,
     PlanNote,
+    PlanTerms,
     Side,
     Stage,
 )
-from facilitator.services import contributions
+from facilitator.services import agreement, contributions
 
 
 def server_time_ms() -> int:
@@ -128,25 +129,62 @@ def round_changed(meeting: Meeting, stage: Stage) -> None:
         _emit("round_changed", {"version": meeting.version, "stage": state, "contributions": items}, audience)
 
 
+def _plan_changed(meeting: Meeting) -> None:
+    """Once the referrer has answered, a change to the plan asks them again."""
+    if agreement.responses_of(meeting):
+        agreement_changed(meeting)
+
+
 def outcome_saved(meeting: Meeting, item: Outcome) -> None:
     """To everyone who may see the meeting: an outcome added or changed."""
     _emit(
         "outcome_saved", {"version": meeting.version, "outcome": snapshot.outcome(item)}, _everyone(meeting)
     )
+    _plan_changed(meeting)
 
 
 def outcome_removed(meeting: Meeting, outcome_id: int) -> None:
     """To everyone who may see the meeting: an outcome removed; its actions stay, under no outcome."""
     _emit("outcome_removed", {"version": meeting.version, "id": outcome_id}, _everyone(meeting))
+    _plan_changed(meeting)
 
 
 def action_saved(meeting: Meeting, item: PlanAction) -> None:
-    """To everyone who may see the meeting: an action added, changed or accepted."""
+    """To everyone who may see the meeting: an action added, changed, accepted or reviewed."""
     _emit("action_saved", {"version": meeting.version, "action": snapshot.action(item)}, _everyone(meeting))
+    _plan_changed(meeting)
 
 
 def action_removed(meeting: Meeting, action_id: int) -> None:
     _emit("action_removed", {"version": meeting.version, "id": action_id}, _everyone(meeting))
+    _plan_changed(meeting)
+
+
+def terms_saved(meeting: Meeting, terms: PlanTerms) -> None:
+    """To everyone who may see the meeting: the contingency, monitor, review date or decision."""
+    _emit("terms_saved", {"version": meeting.version, "terms": snapshot.terms(terms)}, _everyone(meeting))
+    _plan_changed(meeting)
+
+
+def agreement_changed(meeting: Meeting) -> None:
+    """To everyone who may see the meeting: the referrer answered, or the plan they answered
+    about has changed since."""
+    _emit(
+        "agreement_changed",
+        {"version": meeting.version, "agreement": snapshot.agreement_of(meeting)},
+        _everyone(meeting),
+    )
+
+
+def meeting_closed(meeting: Meeting) -> None:
+    """To everyone following the meeting, lobby included: it has closed. Pages show the
+    summary (or, for someone never let in, that it has finished)."""
+    people = [rooms.person(p.id) for p in meeting.participants]
+    _emit(
+        "meeting_closed",
+        {"version": meeting.version},
+        [rooms.chairs(meeting.id), rooms.screen(meeting.id), *people],
+    )
 
 
 def _family(meeting: Meeting) -> list[str]:

@@ -42,12 +42,15 @@ def payload_of(payload: Any, *allowed: str) -> dict[str, Any]:
     return payload
 
 
-def identify() -> tuple[Viewer, Meeting]:
-    """Who this socket is in the meeting it follows, worked out again from the database."""
+def identify(*, closed_ok: bool = False) -> tuple[Viewer, Meeting]:
+    """Who this socket is in the meeting it follows, worked out again from the database. A
+    closed meeting is read-only: only `sync` (`closed_ok`) still answers."""
     following = connections.of(request.sid)
     meeting = db.session.get(Meeting, following.meeting_id) if following is not None else None
     if meeting is None:
         raise Refused("unauthorised", _("This connection is not following a meeting."))
+    if not meeting.is_open and not closed_ok:
+        raise Refused("closed", _("This meeting has closed. Its summary is on the page."))
     viewer = access.viewer_in(meeting, request.cookies.get(access.DEVICE_COOKIE), following.screen_token)
     if not access.may_connect(viewer):
         raise Refused("unauthorised", _("You are no longer part of this meeting."))

@@ -19,11 +19,12 @@ from facilitator.models import (
     Participant,
     PlanAction,
     PlanNote,
+    PlanTerms,
     RoundDisplay,
     Stage,
     StageKind,
 )
-from facilitator.services import contributions, people, plan, rounds
+from facilitator.services import agreement, contributions, people, plan, rounds
 
 
 def _ms(moment: datetime | None) -> int | None:
@@ -93,6 +94,7 @@ def meeting_state(meeting: Meeting) -> dict[str, Any]:
         "lobby_open": meeting.lobby_open,
         "timer": {"ends_at": _ms(meeting.timer_ends_at), "remaining": meeting.timer_remaining},
         "private_time": private_time(meeting),
+        "is_review": plan.is_review(meeting),
         "stages": [stage(item) for item in meeting.stages],
     }
 
@@ -137,6 +139,9 @@ def action(item: PlanAction) -> dict[str, Any]:
         if item.proposed_by is None
         else {"id": item.proposed_by.id, "name": item.proposed_by.name},
         "offer_id": item.offer_id,
+        "carried": item.carried_from_id is not None,
+        "progress": item.progress.value if item.progress else None,
+        "progress_note": item.progress_note,
         "revision": item.revision,
         "edited_by": item.edited_by,
     }
@@ -152,9 +157,44 @@ def note(item: PlanNote) -> dict[str, Any]:
     }
 
 
-def plan_item(item: Outcome | PlanAction | PlanNote) -> dict[str, Any]:
+def terms(item: PlanTerms) -> dict[str, Any]:
+    return {
+        "contingency": item.contingency,
+        "monitor": item.monitor,
+        "review_on": item.review_on.isoformat() if item.review_on else None,
+        "decision": item.decision.value if item.decision else None,
+        "decision_why": item.decision_why,
+        "revision": item.revision,
+        "edited_by": item.edited_by,
+    }
+
+
+def agreement_of(meeting: Meeting) -> dict[str, Any]:
+    """Every answer the referrer gave, and whether one agrees the plan as it is now."""
+    state = agreement.state_of(meeting)
+    return {
+        "agreed": None if state.agreed is None else {"name": state.agreed.name, "at": _ms(state.agreed.at)},
+        "responses": [
+            {
+                "id": response.id,
+                "participant_id": response.participant_id,
+                "name": response.name,
+                "agreed": response.agreed,
+                "reasons": response.reasons,
+                "current": response.plan_revision == state.plan_revision,
+                "recorded_by": response.recorded_by,
+                "at": _ms(response.at),
+            }
+            for response in state.responses
+        ],
+    }
+
+
+def plan_item(item: Outcome | PlanAction | PlanNote | PlanTerms) -> dict[str, Any]:
     if isinstance(item, PlanNote):
         return note(item)
+    if isinstance(item, PlanTerms):
+        return terms(item)
     return outcome(item) if isinstance(item, Outcome) else action(item)
 
 
@@ -165,6 +205,8 @@ def plan_of(meeting: Meeting, viewer: Viewer) -> dict[str, Any]:
         "outcomes": [outcome(item) for item in plan.outcomes_of(meeting)],
         "actions": [action(item) for item in plan.actions_of(meeting)],
         "notes": [note(item) for item in plan.notes_of(meeting) if family or not item.family_only],
+        "terms": terms(plan.terms_of(meeting)),
+        "agreement": agreement_of(meeting),
     }
 
 

@@ -6,12 +6,23 @@ from facilitator.models.contribution import Contribution, ContributionKind, Scor
 from facilitator.models.history import HistoryEntry, HistoryKind
 from facilitator.models.meeting import Meeting, MeetingMember, MeetingStatus, MemberRole
 from facilitator.models.people import Admission, Participant, Side
-from facilitator.models.plan import ActionStatus, Outcome, PlanAction, PlanNote
+from facilitator.models.plan import (
+    ActionProgress,
+    ActionStatus,
+    AgreementResponse,
+    Outcome,
+    PlanAction,
+    PlanNote,
+    PlanTerms,
+    ReviewDecision,
+)
 from facilitator.models.throttle import ThrottleEvent
 
 __all__ = [
+    "ActionProgress",
     "ActionStatus",
     "Admission",
+    "AgreementResponse",
     "Chair",
     "Contribution",
     "ContributionKind",
@@ -25,6 +36,8 @@ __all__ = [
     "Participant",
     "PlanAction",
     "PlanNote",
+    "PlanTerms",
+    "ReviewDecision",
     "RoundDisplay",
     "Score",
     "Side",

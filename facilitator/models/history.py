@@ -1,9 +1,10 @@
-"""A meeting's history: the moments that matter afterwards, such as private family time."""
+"""A meeting's history: the moments that matter afterwards: private family time, closing, and
+the changes a chair makes to the plan after it closed."""
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from facilitator.extensions import db
@@ -14,6 +15,8 @@ from facilitator.models.types import UTCDateTime, utcnow
 class HistoryKind(enum.StrEnum):
     PRIVATE_TIME_STARTED = "private_time_started"
     PRIVATE_TIME_ENDED = "private_time_ended"
+    MEETING_CLOSED = "meeting_closed"
+    PLAN_AMENDED = "plan_amended"
 
 
 class HistoryEntry(db.Model):
@@ -25,4 +28,6 @@ class HistoryEntry(db.Model):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     kind: Mapped[HistoryKind] = mapped_column(enum_column(HistoryKind))
     by: Mapped[str] = mapped_column(String(120), default="")
+    # What changed, in words (an amendment after the meeting closed).
+    detail: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -62,6 +62,13 @@ class Meeting(db.Model):
     # While private family time is on: when it started. Professionals who may not stay,
     # and the chairs, receive nothing of the meeting until it ends.
     private_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Rises with every change to the outcomes, actions and terms: an agreement is to one revision.
+    plan_revision: Mapped[int] = mapped_column(default=0)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The meeting this one reviews: a family's meetings form a chain.
+    review_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="SET NULL"), index=True
+    )
     # SHA-256 of the room screen's read-only token.
     screen_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
@@ -75,6 +82,7 @@ class Meeting(db.Model):
     members: Mapped[list["MeetingMember"]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", passive_deletes=True
     )
+    review_of: Mapped["Meeting | None"] = relationship(remote_side=[id])
 
     @property
     def is_open(self) -> bool:

@@ -1,9 +1,10 @@
-"""The family's plan: the outcomes they want, and the actions that get there."""
+"""The family's plan: the outcomes they want, the actions that get there, what happens if it
+does not work, and the referrer's agreement."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilitator.extensions import db
@@ -17,6 +18,24 @@ class ActionStatus(enum.StrEnum):
 
     PROPOSED = "proposed"
     AGREED = "agreed"
+
+
+class ActionProgress(enum.StrEnum):
+    """How an action from the last meeting is going, as a review finds it."""
+
+    DONE = "done"
+    IN_PROGRESS = "in_progress"
+    NOT_STARTED = "not_started"
+    STUCK = "stuck"
+
+
+class ReviewDecision(enum.StrEnum):
+    """What a review decides for the plan."""
+
+    KEEP = "keep"
+    REVISE = "revise"
+    STEP_DOWN = "step_down"  # to a child in need plan
+    END = "end"
 
 
 class Outcome(db.Model):
@@ -61,6 +80,10 @@ class PlanAction(db.Model):
     offer_id: Mapped[int | None] = mapped_column(
         ForeignKey("contribution.id", ondelete="SET NULL"), unique=True
     )
+    # In a review: the action it continues from the meeting before, and how it is going.
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("plan_action.id", ondelete="SET NULL"))
+    progress: Mapped[ActionProgress | None] = mapped_column(enum_column(ActionProgress, 16))
+    progress_note: Mapped[str] = mapped_column(Text, default="")
     revision: Mapped[int] = mapped_column(default=1)
     edited_by: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -88,3 +111,39 @@ class PlanNote(db.Model):
     revision: Mapped[int] = mapped_column(default=1)
     edited_by: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PlanTerms(db.Model):
+    """What the plan says beyond its actions: what happens if it does not work, who checks it
+    is happening, when it is reviewed, and (at a review) what is decided for it."""
+
+    __tablename__ = "plan_terms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), unique=True)
+    contingency: Mapped[str] = mapped_column(Text, default="")
+    monitor: Mapped[str] = mapped_column(String(120), default="")
+    review_on: Mapped[date | None] = mapped_column(Date)
+    decision: Mapped[ReviewDecision | None] = mapped_column(enum_column(ReviewDecision, 16))
+    decision_why: Mapped[str] = mapped_column(Text, default="")
+    revision: Mapped[int] = mapped_column(default=1)
+    edited_by: Mapped[str] = mapped_column(String(80), default="")
+
+
+class AgreementResponse(db.Model):
+    """The referrer agrees the plan, or says why it cannot be agreed yet. `plan_revision` is
+    the plan as it stood: once the family changes it, the referrer is asked again."""
+
+    __tablename__ = "agreement_response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
+    # The referrer's name as it was, kept when the person is removed.
+    name: Mapped[str] = mapped_column(String(80))
+    agreed: Mapped[bool]
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    plan_revision: Mapped[int]
+    # The chair, when they recorded it for a referrer without a phone.
+    recorded_by: Mapped[str] = mapped_column(String(120), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

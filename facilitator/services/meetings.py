@@ -152,12 +152,17 @@ def delete_meeting(meeting: Meeting) -> None:
     db.session.commit()
 
 
-def find_open_meeting(typed_code: str) -> Meeting | None:
-    """The meeting a join code opens, or None when it is unknown or the meeting has closed."""
+def find_meeting(typed_code: str) -> Meeting | None:
+    """The meeting a join code belongs to, open or closed."""
     code = normalise_join_code(typed_code)
     if len(code) != JOIN_CODE_LENGTH or any(ch not in JOIN_CODE_ALPHABET for ch in code):
         return None
-    meeting = db.session.scalar(select(Meeting).where(Meeting.join_code == code))
+    return db.session.scalar(select(Meeting).where(Meeting.join_code == code))
+
+
+def find_open_meeting(typed_code: str) -> Meeting | None:
+    """The meeting a join code opens, or None when it is unknown or the meeting has closed."""
+    meeting = find_meeting(typed_code)
     return meeting if meeting is not None and meeting.is_open else None
 
 

@@ -5,19 +5,25 @@ professional whose action waits for the family or the chair to accept it
 (None when the family or a chair writes). Every edit names the revision it
 started from: if someone else changed the item in between, the edit is
 refused with the item as it is now, and the person decides.
+
+The plan is written while the meeting is live. Once it has closed, only a
+chair changes it, as an amendment (`amending=True`, recorded by `closing.py`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from facilitator import formats
 from facilitator.extensions import db
 from facilitator.models import (
+    ActionProgress,
     ActionStatus,
     Admission,
     Meeting,
@@ -26,8 +32,10 @@ from facilitator.models import (
     Participant,
     PlanAction,
     PlanNote,
+    PlanTerms,
+    ReviewDecision,
 )
-from facilitator.models.types import is_row_id
+from facilitator.models.types import is_row_id, utcnow
 from facilitator.services import contributions
 from facilitator.services.errors import ServiceError, ValidationError
 
@@ -82,8 +90,11 @@ def _text(value: object, field: str, limit: int, *, required: bool, missing: str
     return value
 
 
-def _open(meeting: Meeting) -> None:
-    if meeting.status is not MeetingStatus.LIVE:
+def _open(meeting: Meeting, *, amending: bool = False) -> None:
+    if amending:
+        if meeting.status is not MeetingStatus.CLOSED:
+            raise ValidationError("meeting", _("Change the plan in the meeting while it is on."))
+    elif meeting.status is not MeetingStatus.LIVE:
         raise ValidationError("meeting", _("The plan is written while the meeting is on."))
 
 
@@ -95,7 +106,15 @@ def _room_for_more(meeting: Meeting, model: type[Outcome | PlanAction]) -> None:
         raise ValidationError("plan", _("This plan is full (%(count)d items).", count=MAX_ITEMS))
 
 
-def _changed(meeting: Meeting, item: Outcome | PlanAction, revision: object, editor: str) -> None:
+def _plan_changed(meeting: Meeting, item: object) -> None:
+    """The outcomes, actions and terms are what the referrer agrees: a change asks them again."""
+    if not isinstance(item, PlanNote):
+        meeting.plan_revision += 1
+
+
+def _changed(
+    meeting: Meeting, item: Outcome | PlanAction | PlanNote | PlanTerms, revision: object, editor: str
+) -> None:
     if type(revision) is not int:
         raise ValidationError(
             "revision", _("This edit does not say which version it changes; reload the page.")
@@ -113,12 +132,14 @@ def _changed(meeting: Meeting, item: Outcome | PlanAction, revision: object, edi
     item.revision += 1
     item.edited_by = editor
     meeting.version += 1
+    _plan_changed(meeting, item)
 
 
 def _commit_new(meeting: Meeting, item: Outcome | PlanAction) -> tuple[Outcome | PlanAction, bool]:
     """Store a new item once per client id, even when two resends race."""
     db.session.add(item)
     meeting.version += 1
+    _plan_changed(meeting, item)
     try:
         db.session.commit()
     except IntegrityError:
@@ -143,7 +164,7 @@ def _outcome(meeting: Meeting, outcome_id: object) -> Outcome:
     return item
 
 
-def _action(meeting: Meeting, action_id: object) -> PlanAction:
+def find_action(meeting: Meeting, action_id: object) -> PlanAction:
     item = db.session.get(PlanAction, action_id) if is_row_id(action_id) else None
     if item is None or item.meeting_id != meeting.id:
         raise ValidationError("action_id", _("This action is no longer in the plan."))
@@ -206,20 +227,26 @@ def remove_outcome(meeting: Meeting, outcome_id: object, revision: object) -> in
     return item.id
 
 
-def _who(meeting: Meeting, details: ActionDetails) -> tuple[int | None, str]:
+def _who(meeting: Meeting, details: ActionDetails, keep: int | None = None) -> tuple[int | None, str]:
+    """Someone let in, or words. The person an action already names stays valid (a review's
+    people are listed from the meeting before, and need not have joined yet)."""
     who_id = details.who_participant_id
     if who_id is not None:
         person = db.session.get(Participant, who_id) if is_row_id(who_id) else None
-        if person is None or person.meeting_id != meeting.id or person.admission is not Admission.ADMITTED:
+        if person is None or person.meeting_id != meeting.id:
+            person = None
+        elif person.admission is not Admission.ADMITTED and person.id != keep:
+            person = None
+        if person is None:
             raise ValidationError("who_participant_id", _("Choose someone in the meeting, or write who."))
         return person.id, ""
     who_text = _text(details.who_text, "who_text", MAX_SHORT, required=True, missing=_("Say who will do it."))
     return None, who_text
 
 
-def _apply(meeting: Meeting, action: PlanAction, details: ActionDetails) -> None:
+def _apply(meeting: Meeting, action: PlanAction, details: ActionDetails, keep_who: int | None = None) -> None:
     action.what = _text(details.what, "what", MAX_WHAT, required=True, missing=_("Say what will be done."))
-    action.who_participant_id, action.who_text = _who(meeting, details)
+    action.who_participant_id, action.who_text = _who(meeting, details, keep_who)
     action.by_when = _text(details.by_when, "by_when", MAX_SHORT, required=False)
     action.how_we_know = _text(details.how_we_know, "how_we_know", MAX_HOW, required=False)
     action.outcome_id = None if details.outcome_id is None else _outcome(meeting, details.outcome_id).id
@@ -232,13 +259,14 @@ def add_action(
     editor: str,
     *,
     proposer: Participant | None = None,
+    amending: bool = False,
 ) -> tuple[PlanAction, bool]:
     """Add an action: agreed when the family or a chair writes it, proposed when a professional does."""
     client_id = contributions.valid_client_id(client_id)
     stored = _by_client_id(meeting, PlanAction, client_id)
     if stored is not None:
         return stored, False
-    return _new_action(meeting, client_id, details, editor, proposer)
+    return _new_action(meeting, client_id, details, editor, proposer, amending=amending)
 
 
 def _new_action(
@@ -248,8 +276,10 @@ def _new_action(
     editor: str,
     proposer: Participant | None,
     offer_id: int | None = None,
+    *,
+    amending: bool = False,
 ) -> tuple[PlanAction, bool]:
-    _open(meeting)
+    _open(meeting, amending=amending)
     _room_for_more(meeting, PlanAction)
     action = PlanAction(
         meeting_id=meeting.id,
@@ -296,12 +326,13 @@ def edit_action(
     editor: str,
     *,
     proposer: Participant | None = None,
+    amending: bool = False,
 ) -> PlanAction:
-    _open(meeting)
-    action = _action(meeting, action_id)
+    _open(meeting, amending=amending)
+    action = find_action(meeting, action_id)
     _may_change(action, proposer)
     checked = PlanAction()
-    _apply(meeting, checked, details)  # every field is checked before anything changes
+    _apply(meeting, checked, details, action.who_participant_id)  # all checked before anything changes
     _changed(meeting, action, revision, editor)
     for field in ("what", "who_participant_id", "who_text", "by_when", "how_we_know", "outcome_id"):
         setattr(action, field, getattr(checked, field))
@@ -312,7 +343,7 @@ def edit_action(
 def accept_action(meeting: Meeting, action_id: object, revision: object, editor: str) -> PlanAction:
     """The family or the chair take a professional's proposal into the plan."""
     _open(meeting)
-    action = _action(meeting, action_id)
+    action = find_action(meeting, action_id)
     if action.status is ActionStatus.AGREED and type(revision) is int:
         return action  # accepted already, by someone else at the same moment
     _changed(meeting, action, revision, editor)
@@ -322,10 +353,15 @@ def accept_action(meeting: Meeting, action_id: object, revision: object, editor:
 
 
 def remove_action(
-    meeting: Meeting, action_id: object, revision: object, *, proposer: Participant | None = None
+    meeting: Meeting,
+    action_id: object,
+    revision: object,
+    *,
+    proposer: Participant | None = None,
+    amending: bool = False,
 ) -> int:
-    _open(meeting)
-    action = _action(meeting, action_id)
+    _open(meeting, amending=amending)
+    action = find_action(meeting, action_id)
     _may_change(action, proposer)
     _changed(meeting, action, revision, "")
     db.session.delete(action)
@@ -393,3 +429,131 @@ def remove_note(meeting: Meeting, note_id: object, revision: object) -> PlanNote
     db.session.delete(note)
     db.session.commit()
     return note
+
+
+MAX_CONTINGENCY = 2000
+MAX_PROGRESS_NOTE = 500
+TERMS_FIELDS = ("contingency", "monitor", "review_on", "decision", "decision_why")
+
+
+def is_review(meeting: Meeting) -> bool:
+    """A review conference or core group: it looks at how the plan before it went."""
+    return meeting.review_of_id is not None or meeting.format_key == "review_conference"
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def default_review_date(meeting: Meeting) -> date | None:
+    """Practice sets the first review for some formats (three months after a child protection
+    conference); at a Family Group Conference the family chooses."""
+    meeting_format = formats.get(meeting.format_key)
+    if meeting_format is None or meeting_format.review_after_months is None:
+        return None
+    held = meeting.started_at or meeting.scheduled_at or utcnow()
+    return _add_months(held.date(), meeting_format.review_after_months)
+
+
+def terms_of(meeting: Meeting) -> PlanTerms:
+    """The plan's terms; until someone writes them, the defaults (not stored)."""
+    terms = db.session.scalar(select(PlanTerms).where(PlanTerms.meeting_id == meeting.id))
+    if terms is None:
+        terms = PlanTerms(
+            meeting_id=meeting.id,
+            contingency="",
+            monitor="",
+            review_on=default_review_date(meeting),
+            decision=None,
+            decision_why="",
+            revision=0,
+            edited_by="",
+        )
+    return terms
+
+
+def _review_date(value: object) -> date | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValidationError("review_on", _("Choose a date for the review."))
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("review_on", _("Choose a date for the review.")) from None
+    today = utcnow().date()
+    if not today - timedelta(days=1) <= day <= today + timedelta(days=3 * 366):
+        raise ValidationError("review_on", _("Choose a review date from today to three years ahead."))
+    return day
+
+
+def _decision(meeting: Meeting, value: object) -> ReviewDecision | None:
+    if value is None or value == "":
+        return None
+    if not is_review(meeting):
+        raise ValidationError("decision", _("A decision on the plan is made at a review."))
+    try:
+        return ReviewDecision(value) if isinstance(value, str) else ReviewDecision("")
+    except ValueError:
+        raise ValidationError(
+            "decision", _("Choose to keep the plan, change it, step it down, or end it.")
+        ) from None
+
+
+def save_terms(
+    meeting: Meeting, revision: object, changes: dict[str, Any], editor: str, *, amending: bool = False
+) -> PlanTerms:
+    """Set the contingency plan, the monitor and the review date (and at a review, the
+    decision). Fields not named keep their value; every named field is checked first."""
+    _open(meeting, amending=amending)
+    terms = terms_of(meeting)
+    values = {
+        "contingency": _text(
+            changes.get("contingency", terms.contingency), "contingency", MAX_CONTINGENCY, required=False
+        ),
+        "monitor": _text(changes.get("monitor", terms.monitor), "monitor", MAX_SHORT, required=False),
+        "review_on": _review_date(changes["review_on"]) if "review_on" in changes else terms.review_on,
+        "decision": _decision(meeting, changes["decision"]) if "decision" in changes else terms.decision,
+        "decision_why": _text(
+            changes.get("decision_why", terms.decision_why), "decision_why", MAX_WHAT, required=False
+        ),
+    }
+    _changed(meeting, terms, revision, editor)
+    for field, value in values.items():
+        setattr(terms, field, value)
+    db.session.add(terms)
+    try:
+        db.session.commit()
+    except IntegrityError:  # two first saves at once: the second is told, as for any edit
+        db.session.rollback()
+        raise Conflict(
+            _("Someone changed this while you were editing. Look at their version, then decide."),
+            terms_of(meeting),
+        ) from None
+    return terms
+
+
+def set_progress(
+    meeting: Meeting, action_id: object, revision: object, progress: object, note: object, editor: str
+) -> PlanAction:
+    """At a review: how an action from the last meeting is going, with a note (why it is stuck)."""
+    _open(meeting)
+    action = find_action(meeting, action_id)
+    if action.carried_from_id is None:
+        raise ValidationError("action_id", _("Only actions from the last meeting are reviewed."))
+    try:
+        value = ActionProgress(progress) if isinstance(progress, str) else ActionProgress("")
+    except ValueError:
+        raise ValidationError("progress", _("Choose done, in progress, not started or stuck.")) from None
+    note = _text(note, "note", MAX_PROGRESS_NOTE, required=False)
+    _changed(meeting, action, revision, editor)
+    action.progress, action.progress_note = value, note
+    db.session.commit()
+    return action

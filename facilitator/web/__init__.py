@@ -9,6 +9,7 @@ from facilitator.web import (
     auth,
     display,
     errors,
+    follow_up,
     headers,
     health,
     join,
@@ -16,11 +17,12 @@ from facilitator.web import (
     people,
     screen,
     sharing,
+    summary,
 )
 
 
 def init_app(app: Flask) -> None:
-    for module in (health, auth, account, meetings, agenda, people, sharing, screen, join):
+    for module in (health, auth, account, meetings, agenda, people, sharing, screen, join, summary, follow_up):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     display.init_app(app)
@@ -30,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_viewer=access.current_viewer,
         # What to offer on a page; the views check the same rules again on submit.
+        may_view=lambda meeting: access.may_view(access.current_viewer(), meeting),
         may_run=lambda meeting: access.may_run(access.current_viewer(), meeting),
         may_manage=lambda meeting: access.may_manage(access.current_viewer(), meeting),
         may_administer=lambda: access.may_administer(access.current_viewer()),

@@ -17,10 +17,9 @@ from facilitator.live import broadcast
 from facilitator.models import Meeting, Stage, StageKind
 from facilitator.services import agenda
 from facilitator.services.errors import ValidationError
-from facilitator.web.auth import chair_required
+from facilitator.web.auth import chair_required, meeting_for_chair
 from facilitator.web.display import STAGE_KIND_LABELS
 from facilitator.web.forms import show_error, status_of
-from facilitator.web.meetings import meeting_for_chair
 
 bp = Blueprint("agenda", __name__, url_prefix="/meetings/<int:meeting_id>/agenda")
 

@@ -1,10 +1,11 @@
-"""Chair sign-in and sign-out."""
+"""Chair sign-in and sign-out, and the check every chair page starts with."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -12,6 +13,9 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
 from facilitator import access
+from facilitator.access import Viewer
+from facilitator.extensions import db
+from facilitator.models import Meeting
 from facilitator.services import accounts, throttle
 
 bp = Blueprint("auth", __name__)
@@ -79,3 +83,20 @@ def logout():
     access.sign_out()
     flash(_("You have signed out."))
     return redirect(url_for("auth.login"))
+
+
+def meeting_for_chair(
+    meeting_id: int, permission: Callable[[Viewer, Meeting], bool] = access.may_view
+) -> Meeting:
+    """The meeting, if this chair may do this with it.
+
+    404 when they have no part in it, whether or not it exists; 403 when they
+    have a part but not this one (a minute-taker editing the agenda).
+    """
+    meeting = db.session.get(Meeting, meeting_id)
+    viewer = access.current_viewer()
+    if meeting is None or not access.may_view(viewer, meeting):
+        abort(404)
+    if not permission(viewer, meeting):
+        abort(403)
+    return meeting

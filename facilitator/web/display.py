@@ -7,14 +7,18 @@ from flask_babel import lazy_gettext as _l
 from facilitator import formats
 from facilitator.access import MeetingRole
 from facilitator.models import (
+    ActionProgress,
+    Admission,
     ContributionKind,
     HistoryEntry,
     HistoryKind,
     MeetingStatus,
+    ReviewDecision,
     RoundDisplay,
     Side,
     StageKind,
 )
+from facilitator.services.summary import Copy, describe_spread
 
 STATUS_LABELS = {
     MeetingStatus.SCHEDULED: _l("Scheduled"),
@@ -80,10 +84,43 @@ ROLE_LABELS = {
 }
 
 
+PROGRESS_LABELS = {
+    ActionProgress.DONE: _l("Done"),
+    ActionProgress.IN_PROGRESS: _l("In progress"),
+    ActionProgress.NOT_STARTED: _l("Not started"),
+    ActionProgress.STUCK: _l("Stuck"),
+}
+
+DECISION_LABELS = {
+    ReviewDecision.KEEP: _l("Keep the plan"),
+    ReviewDecision.REVISE: _l("Change the plan"),
+    ReviewDecision.STEP_DOWN: _l("Step it down to a child in need plan"),
+    ReviewDecision.END: _l("End the plan"),
+}
+
+COPY_LABELS = {
+    Copy.FAMILY: _l("The family's copy"),
+    Copy.PROFESSIONALS: _l("The professionals' copy"),
+}
+
+ADMISSION_LABELS = {
+    Admission.EXPECTED: _l("did not come"),
+    Admission.LOBBY: _l("was not let in"),
+    Admission.ADMITTED: _l("took part"),
+    Admission.DECLINED: _l("turned away"),
+}
+
+
 def history_label(entry: HistoryEntry) -> str:
-    if entry.kind is HistoryKind.PRIVATE_TIME_STARTED:
-        return _("Private family time started by %(name)s", name=entry.by)
-    return _("Private family time ended by %(name)s", name=entry.by)
+    labels = {
+        HistoryKind.PRIVATE_TIME_STARTED: _("Private family time started by %(name)s", name=entry.by),
+        HistoryKind.PRIVATE_TIME_ENDED: _("Private family time ended by %(name)s", name=entry.by),
+        HistoryKind.MEETING_CLOSED: _("The meeting was closed by %(name)s", name=entry.by),
+        HistoryKind.PLAN_AMENDED: _(
+            "The plan was changed by %(name)s: %(what)s", name=entry.by, what=entry.detail
+        ),
+    }
+    return labels[entry.kind]
 
 
 def status_label(status: MeetingStatus) -> str:
@@ -112,5 +149,10 @@ def init_app(app: Flask) -> None:
         shared_as_labels=SHARED_AS_LABELS,
         display_labels=DISPLAY_LABELS,
         history_label=history_label,
+        progress_labels=PROGRESS_LABELS,
+        decision_labels=DECISION_LABELS,
+        copy_labels=COPY_LABELS,
+        admission_labels=ADMISSION_LABELS,
+        describe_spread=describe_spread,
     )
     app.jinja_env.filters["join_code"] = group_join_code

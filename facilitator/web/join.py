@@ -16,7 +16,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from facilitator import access
 from facilitator.live import broadcast
 from facilitator.models import Meeting, Participant, Side
-from facilitator.services import joining, meetings, people, throttle
+from facilitator.services import joining, meetings, people, summary, throttle
 from facilitator.services.errors import ValidationError as Refusal
 from facilitator.web.display import SIDE_LABELS
 from facilitator.web.forms import show_error, status_of
@@ -46,7 +46,8 @@ class JoinCodeForm(FlaskForm):
 class JoinForm(FlaskForm):
     name = StringField(_l("Your name"), description=_l("What people here call you."))
     relation = StringField(
-        _l("How are you connected?"), description=_l("For example Mum, Grandad, Friend, School or Health visitor.")
+        _l("How are you connected?"),
+        description=_l("For example Mum, Grandad, Friend, School or Health visitor."),
     )
     side = RadioField(_l("I am here as"), choices=[], validate_choice=False)
 
@@ -100,13 +101,27 @@ def _phone_page(meeting: Meeting, person: Participant, template: str = "join/pho
     )
 
 
+def _finished(meeting: Meeting, person: Participant | None):
+    """A closed meeting: its summary for someone who took part on this phone; for anyone
+    else, only that it has finished (the code no longer lets anyone in)."""
+    viewer = access.Viewer(access.ViewerKind.PARTICIPANT, participant=person) if person else access.ANONYMOUS
+    copy = access.summary_copy(viewer, meeting)
+    if copy is None:
+        return render_template("join/finished.html", meeting=meeting), 410
+    s = summary.build(meeting, copy, family_notes=access.may_see_family_notes(viewer, meeting))
+    return render_template("join/summary.html", meeting=meeting, s=s)
+
+
 @bp.route("/<code>", methods=["GET", "POST"])
 def meeting(code: str):
-    """The meeting's join address: the join form for a new phone, else where this phone stands."""
-    found = meetings.find_open_meeting(code)
+    """The meeting's join address: the join form for a new phone, else where this phone stands;
+    once the meeting has closed, its summary."""
+    found = meetings.find_meeting(code)
     if found is None:
         return _unknown_code()
     person = joining.person_on_device(found, _device_token())
+    if not found.is_open:
+        return _finished(found, person)
     if person is not None:
         if request.method == "POST":
             return redirect(url_for("join.meeting", code=found.join_code))
@@ -116,7 +131,12 @@ def meeting(code: str):
         token = _device_token() or joining.new_device_token()
         try:
             joining.join(
-                found, form.name.data or "", form.relation.data or "", form.side.data or "", token, request.remote_addr or ""
+                found,
+                form.name.data or "",
+                form.relation.data or "",
+                form.side.data or "",
+                token,
+                request.remote_addr or "",
             )
         except throttle.TooManyAttempts as refusal:
             form.form_errors.append(refusal.message)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -15,43 +14,32 @@ from wtforms import DateField, RadioField, StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Optional
 
 from facilitator import access, formats
-from facilitator.access import Viewer
-from facilitator.extensions import db
 from facilitator.live import broadcast
 from facilitator.models import Meeting, MeetingStatus
-from facilitator.services import meetings, private_time
+from facilitator.services import meetings, private_time, reviews
 from facilitator.services.errors import ValidationError
-from facilitator.web.auth import chair_required
+from facilitator.web.auth import chair_required, meeting_for_chair
 from facilitator.web.forms import show_error, status_of
+from facilitator.web.summary import chair_link, summary_for
 from facilitator.web.urls import join_url
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
-
-
-def meeting_for_chair(meeting_id: int, permission: Callable[[Viewer, Meeting], bool] = access.may_view) -> Meeting:
-    """The meeting, if this chair may do this with it.
-
-    404 when they have no part in it, whether or not it exists; 403 when they
-    have a part but not this one (a minute-taker editing the agenda).
-    """
-    meeting = db.session.get(Meeting, meeting_id)
-    viewer = access.current_viewer()
-    if meeting is None or not access.may_view(viewer, meeting):
-        abort(404)
-    if not permission(viewer, meeting):
-        abort(403)
-    return meeting
 
 
 class DetailsForm(FlaskForm):
     title = StringField(
         _l("Title"),
         validators=[InputRequired(message=meetings.TITLE_MISSING)],
-        description=_l("Use initials, for example \u201cFamily Group Conference for the J. family\u201d, not a child's full name: the title is shown on the room screen."),
+        description=_l(
+            "Use initials, for example \u201cFamily Group Conference for the J. family\u201d, not a child's full name: the title is shown on the room screen."
+        ),
     )
     date = DateField(_l("Date"), validators=[Optional()])
     time = TimeField(_l("Start time"), validators=[Optional()])
-    venue = StringField(_l("Venue"), description=_l("Where people meet, for example \u201cRiverside Family Centre, room 2\u201d."))
+    venue = StringField(
+        _l("Venue"),
+        description=_l("Where people meet, for example \u201cRiverside Family Centre, room 2\u201d."),
+    )
     purpose = TextAreaField(_l("Purpose"), description=_l("In one sentence, in words the family would use."))
 
     def details(self) -> meetings.Details:
@@ -65,13 +53,16 @@ class DetailsForm(FlaskForm):
     def fill(self, meeting: Meeting) -> None:
         self.title.data, self.purpose.data, self.venue.data = meeting.title, meeting.purpose, meeting.venue
         if meeting.scheduled_at is not None:
-            local = meeting.scheduled_at.astimezone(_zone())
+            local = meeting.scheduled_at.astimezone(zone())
             self.date.data, self.time.data = local.date(), local.time().replace(second=0, microsecond=0)
 
 
 class NewMeetingForm(DetailsForm):
     format_key = RadioField(
-        _l("Format"), choices=[], validate_choice=False, validators=[InputRequired(message=meetings.FORMAT_MISSING)]
+        _l("Format"),
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired(message=meetings.FORMAT_MISSING)],
     )
 
     def __init__(self, *args, **kwargs):
@@ -79,7 +70,7 @@ class NewMeetingForm(DetailsForm):
         self.format_key.choices = [(f.key, f.name) for f in formats.all_formats()]
 
 
-def _zone() -> ZoneInfo:
+def zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
@@ -89,7 +80,7 @@ def _scheduled_at(day: date | None, start: time | None) -> datetime | None:
         if start is not None:
             raise ValidationError("date", _("Enter the date as well as the time."))
         return None
-    return datetime.combine(day, start or time(0, 0), tzinfo=_zone())
+    return datetime.combine(day, start or time(0, 0), tzinfo=zone())
 
 
 @bp.get("/")
@@ -104,7 +95,9 @@ def index():
     return render_template(
         "meetings/index.html",
         grouped=grouped,
-        roles={meeting.id: access.role_in(viewer, meeting) for group in grouped.values() for meeting in group},
+        roles={
+            meeting.id: access.role_in(viewer, meeting) for group in grouped.values() for meeting in group
+        },
     )
 
 
@@ -177,9 +170,18 @@ def delete(meeting_id: int):
 def console(meeting_id: int):
     """The chair's console for one meeting."""
     meeting = meeting_for_chair(meeting_id)
+    closed = {}
+    if not meeting.is_open:
+        closed = {
+            "s": summary_for(access.current_viewer(), meeting),
+            "chair_link": chair_link,
+            "reviewed_at": reviews.review_of(meeting),
+        }
     return render_template(
         "meetings/console.html",
         meeting=meeting,
         join_url=join_url(meeting),
         history=private_time.history_of(meeting),
+        family_history=reviews.history_of_family(meeting),
+        **closed,
     )

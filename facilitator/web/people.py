@@ -14,10 +14,9 @@ from facilitator.live import broadcast
 from facilitator.models import Meeting, Participant, Side
 from facilitator.services import people
 from facilitator.services.errors import ValidationError
-from facilitator.web.auth import chair_required
+from facilitator.web.auth import chair_required, meeting_for_chair
 from facilitator.web.display import FLAG_LABELS, SIDE_LABELS
 from facilitator.web.forms import show_error, status_of
-from facilitator.web.meetings import meeting_for_chair
 from facilitator.web.qr import qr_svg
 from facilitator.web.urls import external_url
 

@@ -10,10 +10,9 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from facilitator import access
-from facilitator.services import running
+from facilitator.services import running, summary
 from facilitator.services.errors import ValidationError
-from facilitator.web.auth import chair_required
-from facilitator.web.meetings import meeting_for_chair
+from facilitator.web.auth import chair_required, meeting_for_chair
 from facilitator.web.qr import qr_svg
 from facilitator.web.urls import external_url, join_url
 
@@ -35,10 +34,14 @@ def open_screen(meeting_id: int):
 @bp.get("/screen/<token>")
 def room(token: str):
     """The room screen: the stage and its questions, the agenda, who is here, the timer,
-    what people say, and the join QR code while the lobby is open."""
+    what people say, and the join QR code while the lobby is open; at the end, the summary."""
     meeting = running.meeting_for_screen(token)
-    if meeting is None or not meeting.is_open:
+    if meeting is None:
         return render_template("screen/gone.html"), 404
+    if not meeting.is_open:
+        viewer = access.Viewer(access.ViewerKind.SCREEN, screen_of=meeting.id)
+        s = summary.build(meeting, access.summary_copy(viewer, meeting))
+        return render_template("screen/summary.html", meeting=meeting, s=s)
     link = join_url(meeting)
     return render_template(
         "screen/room.html",

@@ -12,10 +12,9 @@ from facilitator import access
 from facilitator.models import Meeting, MemberRole
 from facilitator.services import meetings
 from facilitator.services.errors import ValidationError
-from facilitator.web.auth import chair_required
+from facilitator.web.auth import chair_required, meeting_for_chair
 from facilitator.web.display import ROLE_LABELS
 from facilitator.web.forms import show_error, status_of
-from facilitator.web.meetings import meeting_for_chair
 
 bp = Blueprint("sharing", __name__, url_prefix="/meetings/<int:meeting_id>/sharing")
 

@@ -110,6 +110,9 @@ def test_the_family_writes_outcomes_and_actions_and_everyone_sees_them(app, room
             "status": "agreed",
             "proposed_by": None,
             "offer_id": None,
+            "carried": False,
+            "progress": None,
+            "progress_note": "",
             "revision": 1,
             "edited_by": "Kerry",
         }

@@ -60,5 +60,7 @@ def test_closed_meeting_code_stops_working(app, client, meeting):
         db.session.merge(meeting).status = MeetingStatus.CLOSED
         db.session.commit()
     response = client.get(f"/join/{meeting.join_code}")
-    assert response.status_code == 404
-    assert "That code does not open a meeting" in response.get_data(as_text=True)
+    assert response.status_code == 410
+    html = response.get_data(as_text=True)
+    assert "This meeting has finished" in html
+    assert 'name="name"' not in html  # no join form

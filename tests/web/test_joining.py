@@ -134,12 +134,13 @@ def test_a_closed_meeting_cannot_be_joined(app, phone, meeting):
         phone.get(f"/join/{meeting.join_code}"),
         app.test_client().get(f"/join/{meeting.join_code}"),
     ):
-        assert response.status_code == 404
+        # Someone never let in sees neither the summary nor the meeting's title.
+        assert response.status_code == 410
         html = response.get_data(as_text=True)
-        assert "may have finished" in html and "N. family" not in html
+        assert "This meeting has finished" in html and "N. family" not in html
     assert app.test_client().post(f"/join/{meeting.join_code}", data={"name": "Late"}).status_code in (
         400,
-        404,
+        410,
     )
 
 

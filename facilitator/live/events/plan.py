@@ -193,3 +193,38 @@ def remove_note(payload=None):
     item = plan.remove_note(meeting, details.get("note_id"), details.get("revision"))
     broadcast.note_removed(meeting, item.id)
     return ok(version=meeting.version)
+
+
+@socketio.on("save_terms")
+@command
+def save_terms(payload=None):
+    """The family or a chair -> `{"revision", "contingency"?, "monitor"?, "review_on"?,
+    "decision"?, "decision_why"?}`: what happens if the plan does not work, who checks it is
+    happening, when it is reviewed (`YYYY-MM-DD` or null) and, at a review, the decision
+    (`keep`, `revise`, `step_down`, `end`). Everyone receives `terms_saved`."""
+    details = payload_of(payload, "revision", *plan.TERMS_FIELDS)
+    meeting, editor = _family_writer()
+    changes = {field: details[field] for field in plan.TERMS_FIELDS if field in details}
+    terms = plan.save_terms(meeting, details.get("revision"), changes, editor)
+    broadcast.terms_saved(meeting, terms)
+    return ok(version=meeting.version, revision=terms.revision)
+
+
+@socketio.on("action_progress")
+@command
+def action_progress(payload=None):
+    """The family or a chair, at a review -> `{"action_id", "revision", "progress", "note"?}`:
+    how an action from the last meeting is going (`done`, `in_progress`, `not_started`,
+    `stuck`). Everyone receives `action_saved`."""
+    details = payload_of(payload, "action_id", "revision", "progress", "note")
+    meeting, editor = _family_writer()
+    item = plan.set_progress(
+        meeting,
+        details.get("action_id"),
+        details.get("revision"),
+        details.get("progress"),
+        details.get("note"),
+        editor,
+    )
+    broadcast.action_saved(meeting, item)
+    return ok(version=meeting.version, revision=item.revision)

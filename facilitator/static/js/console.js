@@ -6,6 +6,7 @@
 import { messageFor } from "./lib/live.js";
 import { currentStage, element as item, followMeeting, formatSeconds, secondsLeft, stageNumber, text } from "./lib/meeting.js";
 import { newId } from "./lib/outbox.js";
+import { createClosing } from "./lib/closing.js";
 import { createPlan, offerTools } from "./lib/plan.js";
 import { renderRound } from "./lib/round.js";
 
@@ -119,7 +120,9 @@ function render(state) {
   $("[data-said-section]").hidden = !stage || (!stage.takes_answers && stage.kind !== "scaling");
   document.querySelector("[data-plan-panel]").hidden = meeting.status === "scheduled";
   plan.draw(state);
+  closing.draw(state);
   if (mayRun) {
+    $("[data-close-meeting]").hidden = !started;
     renderRoundControls(state, stage);
     $("[data-start]").hidden = meeting.status !== "scheduled";
     $("[data-previous]").disabled = !started || !stage || stage.position === 0;
@@ -214,6 +217,7 @@ const live = followMeeting({
 const socket = live.socket;
 const plan = waiting ? null : createPlan(document.querySelector("[data-plan]"), { mode: "edit", socket });
 const offers = offerTools(() => live.state, { mode: "edit", socket });
+const closing = waiting ? null : createClosing(document.querySelector("[data-closing]"), { mode: "edit", socket });
 if (!waiting) setInterval(() => tick(live.state), 1000);
 
 // Private family time starts or ends: the server draws the page anew for what the chair may see.
@@ -247,6 +251,9 @@ if (mayRun && !waiting) {
     send("round", { talking_piece: !currentStage(live.state)?.talking_piece });
   });
   $("[data-pass-turn]").addEventListener("click", () => send("pass_turn", {}));
+  $("[data-close-meeting]").addEventListener("click", () => {
+    if (window.confirm(text("console-text", "confirm-close"))) send("close_meeting", {});
+  });
   $("[data-reveal]").addEventListener("click", () => send("reveal", {}));
   const record = $("[data-record-form]");
   record.addEventListener("submit", (event) => {

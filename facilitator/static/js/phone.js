@@ -8,6 +8,7 @@
 import { messageFor } from "./lib/live.js";
 import { currentStage, element as item, followMeeting, stageNumber, text } from "./lib/meeting.js";
 import { Outbox } from "./lib/outbox.js";
+import { createClosing } from "./lib/closing.js";
 import { createPlan, offerTools } from "./lib/plan.js";
 import { renderRound } from "./lib/round.js";
 
@@ -19,6 +20,7 @@ const outbox = new Outbox(`facilitator-outbox-${meetingId}`);
 const $ = (selector) => holder.querySelector(selector);
 const say = (key) => text("phone-text", key);
 let plan = null;
+let closing = null;
 let offers = null;
 let scoreStage = null;
 let hadTurn = false;
@@ -72,12 +74,14 @@ function render(state) {
       notes: state.you?.side === "family",
     });
     offers = offerTools(() => live.state, { mode, socket: live.socket, youId: state.you?.id ?? null });
+    closing = createClosing($("[data-closing]"), { mode, socket: live.socket });
   }
   const round = $("[data-round]");
   renderRound(round, state, stage, offers);
   $("[data-said-section]").hidden = round.childElementCount === 0;
   $("[data-plan-section]").hidden = state.meeting.status === "scheduled";
   plan.draw(state);
+  closing.draw(state);
   renderPending();
   // Answers kept back for the talking piece go once, when it reaches this person.
   const hasTurn = Boolean(stage?.talking_piece && stage.turn === state.you?.id);

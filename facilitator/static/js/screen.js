@@ -1,6 +1,7 @@
 // The room screen: draws the meeting from the server's state; needs no mouse
 // or keyboard, and recovers by itself when the network comes back.
 import { currentStage, element as item, followMeeting, formatSeconds, secondsLeft, stageNumber, text } from "./lib/meeting.js";
+import { createClosing } from "./lib/closing.js";
 import { createPlan, offerTools } from "./lib/plan.js";
 import { renderRound } from "./lib/round.js";
 
@@ -8,6 +9,7 @@ const root = document.querySelector("[data-room]");
 const $ = (selector) => root.querySelector(selector);
 const plan = createPlan($("[data-plan]"), { mode: "read" });
 const offers = offerTools(() => live.state, { mode: "read" });
+const closing = createClosing($("[data-closing]"), { mode: "read", stages: ["agreement", "check_out"] });
 // Stages where the room looks at the plan rather than at a round.
 const PLAN_STAGES = new Set(["private_time", "plan", "plan_review", "agreement"]);
 
@@ -26,6 +28,7 @@ function render(state) {
   const busy = planStage || state.contributions.some((c) => c.stage_id === stage?.id) || Boolean(stage?.scale?.revealed);
   root.classList.toggle("room--busy", busy);
   plan.draw(state);
+  closing.draw(state);
   $("[data-agenda]").replaceChildren(
     ...meeting.stages.map((s) => {
       const li = item("li", s.title);

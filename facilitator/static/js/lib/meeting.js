@@ -3,13 +3,21 @@
 // event was missed, so sync again. The server is the only source of truth.
 import { connect } from "./live.js";
 
+const EMPTY_PLAN = Object.freeze({
+  outcomes: [],
+  actions: [],
+  notes: [],
+  terms: { contingency: "", monitor: "", review_on: null, decision: null, decision_why: "", revision: 0 },
+  agreement: { agreed: null, responses: [] },
+});
+
 export function followMeeting({ auth, onState = () => {}, render = () => {}, onEvent = () => {} }) {
   const state = {
     version: -1,
     meeting: null,
     people: [],
     contributions: [],
-    plan: { outcomes: [], actions: [], notes: [] },
+    plan: EMPTY_PLAN,
     privateTime: null,
     shutOut: false,
     you: null,
@@ -45,7 +53,7 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
         meeting: ack.snapshot.meeting.stages ? ack.snapshot.meeting : null,
         people: ack.snapshot.people ?? [],
         contributions: ack.snapshot.contributions ?? [],
-        plan: ack.snapshot.plan ?? { outcomes: [], actions: [], notes: [] },
+        plan: ack.snapshot.plan ?? EMPTY_PLAN,
         privateTime: ack.snapshot.meeting.private_time ?? null,
         // Private family time shuts this viewer out: the snapshot says it is on, and nothing more.
         shutOut: Boolean(ack.snapshot.meeting.private_time) && !ack.snapshot.meeting.stages,
@@ -98,6 +106,10 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
   handle("note_removed", (event) => {
     state.plan.notes = state.plan.notes.filter((item) => item.id !== event.id);
   });
+  handle("terms_saved", (event) => { state.plan.terms = event.terms; });
+  handle("agreement_changed", (event) => { state.plan.agreement = event.agreement; });
+  // A closed meeting is read-only: every view is drawn again by the server, as the summary.
+  socket.on("meeting_closed", () => window.location.reload());
   // Who sees what changes with private family time: ask the server again.
   socket.on("private_time_changed", (event) => {
     onEvent("private_time_changed", event);

@@ -103,7 +103,7 @@ export function createPlan(root, { mode, socket, youId = null, notes: writesNote
   function drawActions(list, actions) {
     syncList(list, actions, {
       key: (a) => `a${a.id}`,
-      sign: (a) => (editing.has(`a${a.id}`) ? "editing" : JSON.stringify(a) + mode),
+      sign: (a) => (editing.has(`a${a.id}`) || editing.has(`p${a.id}`) ? "editing" : JSON.stringify(a) + mode + reviewing()),
       render: actionNode,
     });
   }
@@ -135,11 +135,18 @@ export function createPlan(root, { mode, socket, youId = null, notes: writesNote
     return node;
   }
 
+  /** At a review's "how the plan is going" stage, the family and the chairs say how each action went. */
+  function reviewing() {
+    const meeting = state?.meeting;
+    return mode === "edit" && meeting?.status === "live" && meeting.stages[meeting.current_position]?.kind === "plan_review";
+  }
+
   function actionNode(action) {
     const key = `a${action.id}`;
     const node = element("li", "", `action action--${action.status}`);
-    if (editing.has(key)) {
-      node.append(editing.get(key));
+    const form = editing.get(key) ?? editing.get(`p${action.id}`);
+    if (form) {
+      node.append(form);
       return node;
     }
     node.append(element("p", action.what, "action__what"));
@@ -153,10 +160,19 @@ export function createPlan(root, { mode, socket, youId = null, notes: writesNote
     fact(t("by-when"), action.by_when || t("not-set"), !action.by_when);
     if (action.how_we_know) fact(t("how-we-know"), action.how_we_know);
     node.append(facts);
+    if (action.carried && (action.progress || state.meeting?.is_review)) {
+      const progress = action.progress ? text("closing-text", `progress-${action.progress}`) : t("not-reviewed");
+      const line = element("p", action.progress_note ? `${progress}: ${action.progress_note}` : progress, `progress progress--${action.progress ?? "none"}`);
+      line.prepend(element("strong", `${t("progress")} `));
+      node.append(line);
+    }
     if (action.status === "proposed") {
       node.append(element("p", t("proposed").replace("{name}", action.proposed_by?.name ?? ""), "tag tag--proposed"));
     }
     const tools = element("div", "", "item-tools");
+    if (action.carried && reviewing()) {
+      tools.append(labelled(button(t("review-action"), "button button--small", () => open(`p${action.id}`, action)), t("review-action-label"), action.what));
+    }
     if (mode === "edit" && action.status === "proposed") {
       tools.append(labelled(button(t("accept"), "button button--small", () => accept(action)), t("accept-action"), action.what));
     }
@@ -216,8 +232,8 @@ export function createPlan(root, { mode, socket, youId = null, notes: writesNote
   function open(key, item = null) {
     if (!editing.has(key)) {
       // Keys: "o12", "a5", "n3" for items; "new-outcome", "new-action", "new-note" for new ones.
-      const kind = key.startsWith("new-") ? key.slice(4) : { o: "outcome", a: "action", n: "note" }[key[0]];
-      const form = { outcome: outcomeForm, action: actionForm, note: noteForm }[kind](key, item);
+      const kind = key.startsWith("new-") ? key.slice(4) : { o: "outcome", a: "action", n: "note", p: "progress" }[key[0]];
+      const form = { outcome: outcomeForm, action: actionForm, note: noteForm, progress: progressForm }[kind](key, item);
       editing.set(key, form);
       if (key.startsWith("new")) adding.append(form);
     }
@@ -230,7 +246,8 @@ export function createPlan(root, { mode, socket, youId = null, notes: writesNote
     editing.delete(key);
     form?.remove();
     if (state) draw(state);
-    const focus = key.startsWith("new") ? buttons.querySelector("button") : root.querySelector(`[data-key="${key}"] button`);
+    const itemKey = key.startsWith("p") ? `a${key.slice(1)}` : key;
+    const focus = key.startsWith("new") ? buttons.querySelector("button") : root.querySelector(`[data-key="${itemKey}"] button`);
     focus?.focus();
   }
 
@@ -270,6 +287,28 @@ export function createPlan(root, { mode, socket, youId = null, notes: writesNote
     }, (current) => {
       revision = current.revision;
       return current.text;
+    });
+    return form;
+  }
+
+  function progressForm(key, action) {
+    const form = fromTemplate("progress-form");
+    uniqueIds(form);
+    form.querySelector("[data-title]").textContent = action.what;
+    for (const input of form.querySelectorAll("[name=progress]")) input.checked = input.value === action.progress;
+    form.querySelector("[name=note]").value = action.progress_note;
+    let revision = action.revision;
+    wire(form, key, () => [
+      "action_progress",
+      {
+        action_id: action.id,
+        revision,
+        progress: form.querySelector("[name=progress]:checked")?.value ?? null,
+        note: form.querySelector("[name=note]").value,
+      },
+    ], (current) => {
+      revision = current.revision;
+      return [current.progress ? text("closing-text", `progress-${current.progress}`) : "", current.progress_note].filter(Boolean).join(": ");
     });
     return form;
   }

@@ -1,0 +1,214 @@
+// The end of the plan, drawn the same way on every view: what happens if the plan does not
+// work, who checks it is happening, the review date (at a review, the decision), and the
+// referrer's agreement. The family and the chairs ("edit") change the terms; the referrer
+// agrees or says why not from their phone, and a chair can record it for them. The server
+// decides whether an agreement still holds: a change to the plan asks the referrer again.
+import { element, text } from "./meeting.js";
+
+const t = (key) => text("closing-text", key);
+
+function fromTemplate(id) {
+  return document.getElementById(id).content.firstElementChild.cloneNode(true);
+}
+
+function button(label, className, onClick) {
+  const node = element("button", label, className);
+  node.type = "button";
+  node.addEventListener("click", onClick);
+  return node;
+}
+
+function when(ms) {
+  return new Date(ms).toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit" });
+}
+
+function day(iso) {
+  const [year, month, date] = iso.split("-").map(Number);
+  return new Date(year, month - 1, date).toLocaleDateString(document.documentElement.lang || undefined, {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  });
+}
+
+const PLAN_STAGES = ["private_time", "plan", "plan_review", "agreement", "check_out"];
+
+/** `stages`: where it shows before anything is written (the room screen keeps it for the agreement). */
+export function createClosing(root, { mode, socket, stages = PLAN_STAGES }) {
+  let state = null;
+  let termsForm = null;
+  let respondForm = null;
+  const terms = element("section", "", "closing");
+  const agreement = element("div", "", "agreement");
+  agreement.setAttribute("aria-live", "polite");
+  root.replaceChildren(terms, agreement);
+
+  function draw(next) {
+    state = next;
+    if (!state.meeting) return;
+    // The end of the plan matters once the plan is being written, or once anything is in it.
+    const stage = state.meeting.stages[state.meeting.current_position];
+    const { terms: written, agreement: answered } = state.plan;
+    root.hidden = !(
+      stages.includes(stage?.kind) ||
+      written.revision > 0 ||
+      answered.responses.length > 0
+    );
+    if (root.hidden) return;
+    drawTerms();
+    drawAgreement();
+  }
+
+  function drawTerms() {
+    if (termsForm) return; // someone is typing: leave the form alone
+    const current = state.plan.terms;
+    const review = state.meeting.is_review;
+    const facts = element("dl", "", "closing__facts");
+    const fact = (label, value) => {
+      const row = element("div");
+      row.append(element("dt", label), element("dd", value || t("not-set")));
+      facts.append(row);
+    };
+    fact(t("contingency"), current.contingency);
+    fact(t("monitor"), current.monitor);
+    fact(t("review-on"), current.review_on ? day(current.review_on) : "");
+    if (review) fact(t("decision"), current.decision ? `${t(`decision-${current.decision}`)}${current.decision_why ? `: ${current.decision_why}` : ""}` : "");
+    const children = [element("h3", t("terms-title")), facts];
+    if (mode === "edit") children.push(button(t("change-terms"), "button button--small button--secondary", openTerms));
+    terms.replaceChildren(...children);
+  }
+
+  function openTerms() {
+    const form = fromTemplate("terms-form");
+    const current = state.plan.terms;
+    let revision = current.revision;
+    form.elements.contingency.value = current.contingency;
+    form.elements.monitor.value = current.monitor;
+    form.elements.review_on.value = current.review_on ?? "";
+    const decision = form.querySelector("[data-decision]");
+    decision.hidden = !state.meeting.is_review;
+    for (const input of form.querySelectorAll("[name=decision]")) input.checked = input.value === (current.decision ?? "");
+    form.elements.decision_why.value = current.decision_why;
+    const error = form.querySelector("[data-form-error]");
+    const conflict = form.querySelector("[data-conflict]");
+    const close = () => {
+      termsForm = null;
+      drawTerms();
+      terms.querySelector("button")?.focus();
+    };
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      error.hidden = true;
+      conflict.hidden = true;
+      const payload = {
+        revision,
+        contingency: form.elements.contingency.value,
+        monitor: form.elements.monitor.value,
+        review_on: form.elements.review_on.value || null,
+      };
+      if (state.meeting.is_review) {
+        payload.decision = form.querySelector("[name=decision]:checked")?.value || null;
+        payload.decision_why = form.elements.decision_why.value;
+      }
+      socket.emit("save_terms", payload, (ack) => {
+        if (ack?.ok) return close();
+        if (ack?.error?.code === "conflict" && ack.error.current) {
+          revision = ack.error.current.revision;
+          conflict.querySelector("[data-conflict-message]").textContent = ack.error.message;
+          const theirs = ack.error.current;
+          conflict.querySelector("[data-theirs]").textContent = [theirs.contingency, theirs.monitor, theirs.review_on].filter(Boolean).join(" · ");
+          conflict.hidden = false;
+          conflict.querySelector("[data-keep-mine]").focus();
+          return;
+        }
+        error.textContent = ack?.error?.message ?? t("not-saved");
+        error.hidden = false;
+      });
+    });
+    form.querySelector("[data-cancel]").addEventListener("click", close);
+    conflict.querySelector("[data-keep-mine]").addEventListener("click", () => form.requestSubmit());
+    conflict.querySelector("[data-use-theirs]").addEventListener("click", close);
+    termsForm = form;
+    terms.replaceChildren(form);
+    form.elements.contingency.focus();
+  }
+
+  function referrers() {
+    return state.people.filter((p) => p.flags.includes("is_referrer") && ["admitted", "expected"].includes(p.admission));
+  }
+
+  function status() {
+    const { agreed, responses } = state.plan.agreement;
+    const latest = responses.at(-1);
+    if (agreed) return [t("agreed").replaceAll("{name}", agreed.name).replace("{time}", when(agreed.at)), true];
+    if (latest && latest.current) return [t("declined").replaceAll("{name}", latest.name), false];
+    if (latest) return [t("asked-again").replaceAll("{name}", latest.name), false];
+    const names = referrers().map((p) => p.name).join(", ");
+    return [names ? t("waiting").replaceAll("{name}", names) : t("no-referrer"), false];
+  }
+
+  function drawAgreement() {
+    const { responses } = state.plan.agreement;
+    const [line, agreed] = status();
+    agreement.classList.toggle("agreement--agreed", agreed);
+    const children = [element("h3", t("agreement-title")), element("p", line, "agreement__status")];
+    const list = element("ul", "", "agreement__responses");
+    for (const response of responses) {
+      const words = response.agreed ? t("said-agreed") : t("said-declined");
+      const item = element("li", `${when(response.at)} · ${response.name}: ${words}${response.reasons ? ` “${response.reasons}”` : ""}`);
+      if (!response.current) item.className = "agreement__old";
+      list.append(item);
+    }
+    if (responses.length) children.push(list);
+    const stage = state.meeting.stages[state.meeting.current_position];
+    const you = state.you;
+    const asking = stage?.kind === "agreement" && state.meeting.status === "live" && !state.privateTime;
+    const mayAnswer = you ? you.flags.includes("is_referrer") : mode === "edit" && referrers().length > 0;
+    if (asking && mayAnswer && !agreed) children.push(respondForm ?? openRespond());
+    if (!asking || agreed) respondForm = null;
+    agreement.replaceChildren(...children);
+  }
+
+  function openRespond() {
+    const form = fromTemplate("respond-form");
+    const who = form.querySelector("[data-respond-who]");
+    const select = form.elements.participant_id;
+    if (state.you) {
+      who.remove();
+    } else {
+      // A chair records the referrer's answer: the buttons speak of them, not of the chair.
+      select.replaceChildren(...referrers().map((p) => new Option(p.name, String(p.id))));
+      for (const choice of form.querySelectorAll("[data-chair-label]")) choice.textContent = choice.dataset.chairLabel;
+    }
+    const reasonsRow = form.querySelector("[data-reasons]");
+    const error = form.querySelector("[data-form-error]");
+    const send = (agreed) => {
+      error.hidden = true;
+      const payload = { agreed, reasons: agreed ? "" : form.elements.reasons.value };
+      if (!state.you) payload.participant_id = Number(select.value);
+      socket.emit("respond_to_plan", payload, (ack) => {
+        if (ack?.ok) {
+          form.elements.reasons.value = "";
+          reasonsRow.hidden = true;
+          return;
+        }
+        error.textContent = ack?.error?.message ?? t("not-saved");
+        error.hidden = false;
+      });
+    };
+    form.querySelector("[data-agree]").addEventListener("click", () => send(true));
+    form.querySelector("[data-cannot]").addEventListener("click", () => {
+      reasonsRow.hidden = false;
+      form.elements.reasons.focus();
+    });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      send(false);
+    });
+    respondForm = form;
+    return form;
+  }
+
+  return { draw };
+}

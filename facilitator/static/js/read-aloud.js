@@ -1,0 +1,42 @@
+// Read the summary aloud with the browser's speech synthesis, in the page's language, for
+// people who find reading hard. The button shows only where the browser can speak.
+const area = document.querySelector("[data-read-aloud]");
+const summary = document.querySelector("[data-summary]");
+
+if (area && summary && "speechSynthesis" in window) {
+  const button = area.querySelector("[data-read-aloud-button]");
+  const label = area.querySelector("[data-read-aloud-label]");
+  const words = area.querySelector("[data-read-aloud-text]").content;
+  const say = (key) => words.querySelector(`[data-key="${key}"]`).textContent;
+  const lang = document.documentElement.lang || "en";
+
+  const show = (speaking) => {
+    button.setAttribute("aria-pressed", String(speaking));
+    label.textContent = say(speaking ? "stop" : "start");
+  };
+
+  // One utterance per paragraph or list item: short pieces are read more reliably, and pause naturally.
+  const pieces = () =>
+    [...summary.querySelectorAll("h1, h2, h3, p, li, dt, dd")]
+      .filter((node) => !node.querySelector("p, li, dt, dd"))
+      .map((node) => node.textContent.replace(/\s+/g, " ").trim())
+      .filter(Boolean);
+
+  button.addEventListener("click", () => {
+    if (speechSynthesis.speaking) {
+      speechSynthesis.cancel();
+      show(false);
+      return;
+    }
+    const texts = pieces();
+    texts.forEach((text, index) => {
+      const utterance = new SpeechSynthesisUtterance(text);
+      utterance.lang = lang;
+      if (index === texts.length - 1) utterance.addEventListener("end", () => show(false));
+      speechSynthesis.speak(utterance);
+    });
+    show(true);
+  });
+  window.addEventListener("pagehide", () => speechSynthesis.cancel());
+  area.hidden = false;
+}
