@@ -67,7 +67,7 @@ class Meeting(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The meeting this one reviews: a family's meetings form a chain.
     review_of_id: Mapped[int | None] = mapped_column(
-        ForeignKey("meeting.id", ondelete="SET NULL"), index=True
+        ForeignKey("meeting.id", ondelete="SET NULL"), index=True, unique=True
     )
     # SHA-256 of the room screen's read-only token.
     screen_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)

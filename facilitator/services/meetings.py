@@ -70,8 +70,11 @@ def _unused_join_code() -> str:
     return code
 
 
-def create_meeting(owner: Chair, details: Details, format_key: str = "check_in_circle") -> Meeting:
-    """Create a scheduled meeting whose agenda is a copy of the format's stages."""
+def create_meeting(
+    owner: Chair, details: Details, format_key: str = "check_in_circle", *, commit: bool = True
+) -> Meeting:
+    """Create a scheduled meeting whose agenda is a copy of the format's stages (not yet
+    committed with `commit=False`, for a caller that adds more in the same transaction)."""
     meeting_format = formats.get(format_key)
     if meeting_format is None:
         raise ValidationError("format_key", str(FORMAT_MISSING))
@@ -96,7 +99,10 @@ def create_meeting(owner: Chair, details: Details, format_key: str = "check_in_c
         for position, template in enumerate(meeting_format.stages)
     ]
     db.session.add(meeting)
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
     return meeting
 
 

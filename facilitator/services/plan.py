@@ -36,7 +36,7 @@ from facilitator.models import (
     ReviewDecision,
 )
 from facilitator.models.types import is_row_id, utcnow
-from facilitator.services import contributions
+from facilitator.services import contributions, dates
 from facilitator.services.errors import ServiceError, ValidationError
 
 MAX_OUTCOME = 500
@@ -233,9 +233,12 @@ def _who(meeting: Meeting, details: ActionDetails, keep: int | None = None) -> t
     who_id = details.who_participant_id
     if who_id is not None:
         person = db.session.get(Participant, who_id) if is_row_id(who_id) else None
-        if person is None or person.meeting_id != meeting.id:
-            person = None
-        elif person.admission is not Admission.ADMITTED and person.id != keep:
+        if (
+            person is None
+            or person.meeting_id != meeting.id
+            or person.admission is not Admission.ADMITTED
+            and person.id != keep
+        ):
             person = None
         if person is None:
             raise ValidationError("who_participant_id", _("Choose someone in the meeting, or write who."))
@@ -459,7 +462,7 @@ def default_review_date(meeting: Meeting) -> date | None:
     if meeting_format is None or meeting_format.review_after_months is None:
         return None
     held = meeting.started_at or meeting.scheduled_at or utcnow()
-    return _add_months(held.date(), meeting_format.review_after_months)
+    return _add_months(dates.local_day(held), meeting_format.review_after_months)
 
 
 def terms_of(meeting: Meeting) -> PlanTerms:
@@ -479,7 +482,9 @@ def terms_of(meeting: Meeting) -> PlanTerms:
     return terms
 
 
-def _review_date(value: object) -> date | None:
+def _review_date(value: object, stored: date | None) -> date | None:
+    """A new review date must be ahead; the one already set stays valid once it has passed
+    (an amendment to the contingency weeks later must not need a new date)."""
     if value is None or value == "":
         return None
     if not isinstance(value, str):
@@ -488,6 +493,8 @@ def _review_date(value: object) -> date | None:
         day = date.fromisoformat(value)
     except ValueError:
         raise ValidationError("review_on", _("Choose a date for the review.")) from None
+    if day == stored:
+        return day
     today = utcnow().date()
     if not today - timedelta(days=1) <= day <= today + timedelta(days=3 * 366):
         raise ValidationError("review_on", _("Choose a review date from today to three years ahead."))
@@ -519,7 +526,9 @@ def save_terms(
             changes.get("contingency", terms.contingency), "contingency", MAX_CONTINGENCY, required=False
         ),
         "monitor": _text(changes.get("monitor", terms.monitor), "monitor", MAX_SHORT, required=False),
-        "review_on": _review_date(changes["review_on"]) if "review_on" in changes else terms.review_on,
+        "review_on": _review_date(changes["review_on"], terms.review_on)
+        if "review_on" in changes
+        else terms.review_on,
         "decision": _decision(meeting, changes["decision"]) if "decision" in changes else terms.decision,
         "decision_why": _text(
             changes.get("decision_why", terms.decision_why), "decision_why", MAX_WHAT, required=False

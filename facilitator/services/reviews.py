@@ -12,13 +12,14 @@ from datetime import datetime, time, tzinfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from facilitator.extensions import db
 from facilitator.models import (
     ActionStatus,
     Admission,
-    Chair,
     Meeting,
+    MeetingMember,
     MeetingStatus,
     Outcome,
     Participant,
@@ -37,9 +38,10 @@ def review_of(meeting: Meeting) -> Meeting | None:
     return db.session.scalar(select(Meeting).where(Meeting.review_of_id == meeting.id).order_by(Meeting.id))
 
 
-def create_review(meeting: Meeting, owner: Chair, zone: tzinfo) -> tuple[Meeting, bool]:
-    """A review conference or core group for a closed meeting, on its review date; the one
-    already set up, if there is one (a meeting is reviewed once, and that review reviewed next)."""
+def create_review(meeting: Meeting, zone: tzinfo) -> tuple[Meeting, bool]:
+    """A review conference or core group for a closed meeting, on its review date, run by the
+    same chairs; the one already set up, if there is one (a meeting is reviewed once, and that
+    review reviewed next). All or nothing: two chairs asking at once make one review."""
     if meeting.status is not MeetingStatus.CLOSED:
         raise ValidationError("meeting", _("Close the meeting before setting up its review."))
     existing = review_of(meeting)
@@ -50,7 +52,7 @@ def create_review(meeting: Meeting, owner: Chair, zone: tzinfo) -> tuple[Meeting
     if terms.review_on is not None:
         when = datetime.combine(terms.review_on, time(10, 0), tzinfo=zone)
     review = meetings.create_meeting(
-        owner,
+        meeting.owner,
         meetings.Details(
             title=_("Review: %(title)s", title=meeting.title)[:120],
             purpose=_("To look at how the plan is going, and decide what happens next."),
@@ -58,10 +60,17 @@ def create_review(meeting: Meeting, owner: Chair, zone: tzinfo) -> tuple[Meeting
             scheduled_at=when,
         ),
         REVIEW_FORMAT,
+        commit=False,
     )
     review.review_of_id = meeting.id
+    for member in meeting.members:
+        db.session.add(MeetingMember(meeting=review, chair_id=member.chair_id, role=member.role))
     _carry_plan(meeting, review, _carry_people(meeting, review))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # another chair set it up at the same moment
+        db.session.rollback()
+        return review_of(meeting), False
     return review, True
 
 

@@ -16,7 +16,7 @@ import csv
 import enum
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 
@@ -34,7 +34,7 @@ from facilitator.models import (
     RoundDisplay,
     Stage,
 )
-from facilitator.services import agreement, contributions, plan, private_time, reviews, rounds
+from facilitator.services import agreement, contributions, dates, plan, private_time, reviews, rounds
 
 
 class Copy(enum.StrEnum):
@@ -162,10 +162,14 @@ def _cell(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def held_on(meeting: Meeting) -> date:
+    """The day the meeting was held (or set up), as pages show it."""
+    return dates.local_day(meeting.started_at or meeting.scheduled_at or meeting.created_at)
+
+
 def actions_csv(meeting: Meeting) -> str:
     """Every action of the plan, one row each, for case-management systems."""
     outcomes = {outcome.id: outcome.text for outcome in plan.outcomes_of(meeting)}
-    held = meeting.started_at or meeting.scheduled_at
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -174,7 +178,7 @@ def actions_csv(meeting: Meeting) -> str:
             _cell(value)
             for value in (
                 meeting.title,
-                held.date().isoformat() if held else "",
+                held_on(meeting).isoformat(),
                 outcomes.get(action.outcome_id, ""),
                 action.who_name,
                 action.what,

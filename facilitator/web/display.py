@@ -1,5 +1,7 @@
 """How stored values read on a page: translated labels, grouped codes."""
 
+from zoneinfo import ZoneInfo
+
 from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,6 +20,7 @@ from facilitator.models import (
     Side,
     StageKind,
 )
+from facilitator.services import dates
 from facilitator.services.summary import Copy, describe_spread
 
 STATUS_LABELS = {
@@ -121,6 +124,11 @@ def history_label(entry: HistoryEntry) -> str:
         ),
     }
     return labels[entry.kind]
+
+
+def zone() -> ZoneInfo:
+    """The council's time zone: dates and times are typed and shown in it."""
+    return dates.council_zone()
 
 
 def status_label(status: MeetingStatus) -> str:

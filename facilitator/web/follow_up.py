@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -20,8 +20,8 @@ from facilitator.models import Admission, HistoryKind, Meeting, PlanAction
 from facilitator.services import closing, plan, private_time, reviews
 from facilitator.services.errors import ServiceError
 from facilitator.web.auth import chair_required, meeting_for_chair
+from facilitator.web.display import zone
 from facilitator.web.forms import show_error
-from facilitator.web.meetings import zone
 
 bp = Blueprint("follow_up", __name__, url_prefix="/meetings/<int:meeting_id>")
 
@@ -194,7 +194,7 @@ def review(meeting_id: int):
     """Set up the review conference or core group, starting from this meeting's plan."""
     meeting = meeting_for_chair(meeting_id, access.may_run)
     try:
-        review_meeting, created = reviews.create_review(meeting, g.chair, zone())
+        review_meeting, created = reviews.create_review(meeting, zone())
     except ServiceError as error:
         flash(error.message)
         return redirect(url_for("meetings.console", meeting_id=meeting.id))

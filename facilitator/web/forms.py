@@ -2,12 +2,13 @@
 
 from flask_wtf import FlaskForm
 
-from facilitator.services.errors import ValidationError
+from facilitator.services.errors import ServiceError
 
 
-def show_error(form: FlaskForm, error: ValidationError) -> None:
-    """Put the message on the field the person typed in, or above the form."""
-    field = form._fields.get(error.field)
+def show_error(form: FlaskForm, error: ServiceError) -> None:
+    """Put the message on the field the person typed in, or above the form (a refusal about no
+    one field, such as someone else's edit in between)."""
+    field = form._fields.get(getattr(error, "field", None))
     if field is not None:
         field.errors = [*field.errors, error.message]
     else:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -19,6 +18,7 @@ from facilitator.models import Meeting, MeetingStatus
 from facilitator.services import meetings, private_time, reviews
 from facilitator.services.errors import ValidationError
 from facilitator.web.auth import chair_required, meeting_for_chair
+from facilitator.web.display import zone
 from facilitator.web.forms import show_error, status_of
 from facilitator.web.summary import chair_link, summary_for
 from facilitator.web.urls import join_url
@@ -68,10 +68,6 @@ class NewMeetingForm(DetailsForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.format_key.choices = [(f.key, f.name) for f in formats.all_formats()]
-
-
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 def _scheduled_at(day: date | None, start: time | None) -> datetime | None:

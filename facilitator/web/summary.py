@@ -53,7 +53,7 @@ def _print_page(s: summary.Summary, back: str, *, pdf: bool = False, link=None) 
 
 def _filename(meeting: Meeting, copy: Copy, extension: str) -> str:
     """Safe in a header: letters, digits and dashes, never the title's own characters."""
-    day = (meeting.started_at or meeting.scheduled_at or meeting.created_at).date().isoformat()
+    day = summary.held_on(meeting).isoformat()
     return f"meeting-{meeting.id}-{day}-{copy.value}.{extension}"
 
 

@@ -11,11 +11,14 @@ from sqlalchemy import select
 
 from facilitator.extensions import db
 from facilitator.models import (
+    AgreementResponse,
     Contribution,
+    HistoryEntry,
     Meeting,
     Outcome,
     Participant,
     PlanAction,
+    PlanTerms,
     Score,
 )
 from facilitator.services import joining, people, running
@@ -134,7 +137,14 @@ def everything_stored(app, meeting_id):
 
         return json.dumps(
             {
-                "meeting": [meeting.version, meeting.status.value, meeting.current_position],
+                "meeting": [
+                    meeting.version,
+                    meeting.status.value,
+                    meeting.current_position,
+                    meeting.plan_revision,
+                    str(meeting.closed_at),
+                    meeting.lobby_open,
+                ],
                 "stages": [
                     [s.id, s.display.value, s.talking_piece, s.turn_participant_id, str(s.revealed_at)]
                     for s in meeting.stages
@@ -166,6 +176,15 @@ def everything_stored(app, meeting_id):
                     "offer_id",
                     "revision",
                     "edited_by",
+                    "progress",
+                    "progress_note",
                 ),
+                "terms": rows(
+                    PlanTerms, "contingency", "monitor", "review_on", "decision", "decision_why", "revision"
+                ),
+                "agreement": rows(
+                    AgreementResponse, "id", "participant_id", "agreed", "reasons", "plan_revision"
+                ),
+                "history": rows(HistoryEntry, "id", "kind", "by", "detail"),
             }
         )

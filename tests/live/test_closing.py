@@ -18,12 +18,19 @@ def ending(room):
     sync(sam.socket)  # let in: the phone syncs, and joins the meeting's rooms
     screen = room.screen()
     room.go_to("agreement")
-    added = ack(kerry.socket, "add_outcome", {"client_id": "kerry-outcome-1", "text": "The children are safe"})
+    added = ack(
+        kerry.socket, "add_outcome", {"client_id": "kerry-outcome-1", "text": "The children are safe"}
+    )
     assert added["ok"], added
     action = ack(
         kerry.socket,
         "add_action",
-        {"client_id": "kerry-action-1", "what": "Nan collects the children", "who_text": "Nan", "by_when": "Fridays"},
+        {
+            "client_id": "kerry-action-1",
+            "what": "Nan collects the children",
+            "who_text": "Nan",
+            "by_when": "Fridays",
+        },
     )
     assert action["ok"], action
     room.drain()
@@ -69,7 +76,10 @@ def test_only_the_referrer_answers_and_reasons_are_needed_to_decline(ending, app
     assert ack(kerry.socket, "respond_to_plan", {"agreed": True})["error"]["code"] == "forbidden"
     assert ack(sam.socket, "respond_to_plan", {"agreed": False})["error"]["code"] == "invalid"
     assert ack(sam.socket, "respond_to_plan", {"agreed": "yes"})["error"]["code"] == "invalid"
-    assert ack(sam.socket, "respond_to_plan", {"agreed": True, "participant_id": kerry.id})["error"]["code"] == "invalid"
+    assert (
+        ack(sam.socket, "respond_to_plan", {"agreed": True, "participant_id": kerry.id})["error"]["code"]
+        == "invalid"
+    )
     assert everything_stored(app, room.meeting.id) == before
     assert sync(room.chair)["plan"]["agreement"]["responses"] == []
 
@@ -89,7 +99,9 @@ def test_terms_are_saved_with_revisions(ending):
         {"revision": 0, "contingency": "Nan steps in", "monitor": "Aunt Jo", "review_on": "2099-01-01"},
     )
     assert saved["error"]["code"] == "invalid"  # too far ahead
-    saved = ack(kerry.socket, "save_terms", {"revision": 0, "contingency": "Nan steps in", "monitor": "Aunt Jo"})
+    saved = ack(
+        kerry.socket, "save_terms", {"revision": 0, "contingency": "Nan steps in", "monitor": "Aunt Jo"}
+    )
     assert saved["ok"], saved
     for socket in (room.chair, screen, sam.socket):
         [event] = received(socket, "terms_saved")
@@ -134,3 +146,159 @@ def test_closing_makes_the_meeting_read_only(ending, app, client):
     stranger.post(f"/join/{code}", data={"name": "Late", "side": "family"})
     with app.app_context():
         assert [p.name for p in db.session.get(Meeting, room.meeting.id).participants] == ["Kerry", "Sam"]
+
+
+def test_the_chair_records_for_a_listed_referrer_without_a_phone(room):
+    """A referrer in the room with no phone: the chair records their answer; nobody else can."""
+    kerry = room.phone("Kerry")
+    with room.app.test_request_context():
+        from facilitator.services import people
+
+        meeting = db.session.get(Meeting, room.meeting.id)
+        dan = people.add_person(
+            meeting, people.PersonDetails("Dan", "Social worker", "professional", frozenset({"is_referrer"}))
+        ).id
+    room.go_to("agreement")
+    assert ack(kerry.socket, "add_outcome", {"client_id": "kerry-outcome-1", "text": "Safe at home"})["ok"]
+    assert ack(kerry.socket, "respond_to_plan", {"agreed": True, "participant_id": dan})["error"]["code"] == (
+        "forbidden"
+    )
+    assert ack(room.chair, "respond_to_plan", {"agreed": True, "participant_id": kerry.id})["error"][
+        "code"
+    ] == ("invalid")
+    assert ack(room.chair, "respond_to_plan", {"agreed": True, "participant_id": dan})["ok"]
+    assert sync(kerry.socket)["plan"]["agreement"]["agreed"]["name"] == "Dan"
+
+
+def test_an_empty_plan_cannot_be_agreed(ending):
+    _room, kerry, sam, _screen = ending
+    plan = sync(kerry.socket)["plan"]
+    for action in plan["actions"]:
+        assert ack(
+            kerry.socket, "remove_action", {"action_id": action["id"], "revision": action["revision"]}
+        )["ok"]
+    for outcome in plan["outcomes"]:
+        assert ack(
+            kerry.socket, "remove_outcome", {"outcome_id": outcome["id"], "revision": outcome["revision"]}
+        )["ok"]
+    refused = ack(sam.socket, "respond_to_plan", {"agreed": True})
+    assert refused["error"]["code"] == "invalid" and "nothing in the plan" in refused["error"]["message"]
+
+
+def test_private_time_keeps_the_end_of_the_plan_from_those_shut_out(ending):
+    """The family writes its contingency in private: the referrer (shut out) and the chair get
+    no terms event, cannot answer or close, and see the terms once everyone is invited back."""
+    room, kerry, sam, screen = ending
+    assert ack(room.chair, "start_private_time", {"stay": []})["ok"]
+    room.drain()
+    saved = ack(kerry.socket, "save_terms", {"revision": 0, "contingency": "Our secret fallback"})
+    assert saved["ok"], saved
+    assert received(screen, "terms_saved")
+    for shut_out in (room.chair, sam.socket):
+        assert "Our secret fallback" not in str(received(shut_out))
+        assert "Our secret fallback" not in str(sync(shut_out))
+    assert ack(sam.socket, "respond_to_plan", {"agreed": True})["error"]["code"] == "private_time"
+    assert ack(room.chair, "close_meeting")["error"]["code"] == "private_time"
+    assert ack(kerry.socket, "end_private_time")["ok"]
+    assert sync(sam.socket)["plan"]["terms"]["contingency"] == "Our secret fallback"
+
+
+def test_the_meeting_cannot_close_during_private_time_even_by_a_race(ending, app):
+    """The service refuses too: the check is not only the command's."""
+    room, *_ = ending
+    assert ack(room.chair, "start_private_time", {"stay": []})["ok"]
+    with app.test_request_context():
+        from facilitator.services import closing
+        from facilitator.services.errors import ValidationError
+
+        meeting = db.session.get(Meeting, room.meeting.id)
+        with pytest.raises(ValidationError):
+            closing.close(meeting, "Chair")
+        assert meeting.status is MeetingStatus.LIVE
+
+
+CLOSING_COMMANDS = ["save_terms", "action_progress", "respond_to_plan", "close_meeting"]
+CLOSING_HOSTILE = [
+    None,
+    "",
+    "x" * 70_000,
+    12,
+    [],
+    {"__proto__": {"admin": True}},
+    {"revision": "0", "contingency": "Hijacked"},
+    {"revision": 0, "contingency": ["Hijacked"]},
+    {"revision": 0, "contingency": "c" * 2001},
+    {"revision": 0, "monitor": "m" * 121},
+    {"revision": 0, "monitor": {"$ne": ""}},
+    {"revision": 0, "review_on": "2020-01-01"},
+    {"revision": 0, "review_on": "tomorrow"},
+    {"revision": 0, "review_on": 20270101},
+    {"revision": 0, "review_on": "2027-02-30"},
+    {"revision": 0, "decision": "keep"},  # not a review
+    {"revision": 0, "decision": "burn"},
+    {"revision": 0, "meeting_id": "OTHER"},
+    {"revision": None, "contingency": "Hijacked"},
+    {"action_id": "ACTION", "revision": 1, "progress": "done"},  # not carried from a meeting before
+    {"action_id": "OTHER_ACTION", "revision": 1, "progress": "done"},
+    {"action_id": "ACTION", "revision": 1, "progress": "finished"},
+    {"action_id": "ACTION", "revision": 1, "progress": None},
+    {"agreed": "true"},
+    {"agreed": 1},
+    {"agreed": False},
+    {"agreed": False, "reasons": ""},
+    {"agreed": False, "reasons": "   "},
+    {"agreed": False, "reasons": "r" * 1001},
+    {"agreed": False, "reasons": ["no"]},
+    {"agreed": True, "participant_id": "OTHER"},
+    {"agreed": True, "participant_id": "KERRY"},
+    {"agreed": True, "participant_id": 10**20},
+    {"agreed": True, "reasons": {"a": 1}},
+    {"agreed": True, "extra": 1},
+    {"close": True},
+]
+
+
+@pytest.fixture
+def other_meeting(app, make_meeting):
+    """A live meeting of the same chair whose plan nobody following this one may touch."""
+    with app.test_request_context():
+        from facilitator.services import people, plan, running
+
+        other = db.session.get(Meeting, make_meeting("Meeting for the U. family").id)
+        uma = people.add_person(
+            other, people.PersonDetails("Uma", "", "professional", frozenset({"is_referrer"}))
+        )
+        running.start(other)
+        action, _ = plan.add_action(
+            other, "uma-action-00001", plan.ActionDetails(what="Umbrella action", who_text="Uma"), "Uma"
+        )
+        return other.id, {"OTHER": uma.id, "OTHER_ACTION": action.id}
+
+
+def test_fuzz_every_closing_command_with_hostile_payloads(app, ending, other_meeting):
+    """Nothing malformed changes anything, nothing of another meeting leaks, no connection drops."""
+    room, kerry, sam, screen = ending
+    other_id, ids = other_meeting
+    ids["ACTION"] = sync(kerry.socket)["plan"]["actions"][0]["id"]
+    ids["KERRY"] = kerry.id
+    room.drain()
+    before = {m: everything_stored(app, m) for m in (room.meeting.id, other_id)}
+    for socket in (room.chair, kerry.socket, sam.socket, screen):
+        for command in CLOSING_COMMANDS:
+            for payload in CLOSING_HOSTILE:
+                if isinstance(payload, dict):
+                    payload = {k: ids.get(v, v) if isinstance(v, str) else v for k, v in payload.items()}
+                if command == "close_meeting" and socket is room.chair and payload in ({}, None):
+                    continue  # a real close: covered elsewhere
+                response = socket.emit(command, payload, callback=True)
+                assert response["ok"] is False, (command, payload, response)
+                assert response["error"]["code"] in ("invalid", "forbidden", "conflict"), (
+                    command,
+                    payload,
+                    response,
+                )
+                assert "Uma" not in str(response) and "Umbrella" not in str(response)
+        assert socket.is_connected()
+    assert {m: everything_stored(app, m) for m in (room.meeting.id, other_id)} == before
+    for socket in room.sockets:
+        assert received(socket) == []

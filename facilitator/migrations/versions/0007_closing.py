@@ -73,7 +73,7 @@ def upgrade():
         batch_op.add_column(sa.Column("plan_revision", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("review_of_id", sa.Integer(), nullable=True))
-        batch_op.create_index(batch_op.f("ix_meeting_review_of_id"), ["review_of_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meeting_review_of_id"), ["review_of_id"], unique=True)
         batch_op.create_foreign_key(
             batch_op.f("fk_meeting_review_of_id_meeting"),
             "meeting",
