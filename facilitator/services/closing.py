@@ -8,6 +8,7 @@ with who made it, when, and what it was.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from flask_babel import gettext as _
@@ -64,6 +65,8 @@ def amend_action(
 ) -> PlanAction:
     action = plan.find_action(meeting, action_id) if meeting.status is MeetingStatus.CLOSED else None
     before = {} if action is None else _action_fields(action)
+    if action is not None:  # the form does not move an action between outcomes
+        details = dataclasses.replace(details, outcome_id=action.outcome_id)
     action = plan.edit_action(meeting, action_id, revision, details, by, amending=True)
     after = _action_fields(action)
     changes = [

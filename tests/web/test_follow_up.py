@@ -22,11 +22,12 @@ def closed(app, make_meeting):
     with app.test_request_context():
         meeting = db.session.get(Meeting, made.id)
         running.start(meeting)
+        safe, _ = plan.add_outcome(meeting, "outcome-0000001", "The children are safe", "Kerry")
         for client_id, what, who, by_when in (
             ("action-00000001", "Nan collects the children", "Nan", "Fridays"),
             ("action-00000002", "Walk J. to school", "Kerry", "Every weekday"),
         ):
-            details = plan.ActionDetails(what=what, who_text=who, by_when=by_when)
+            details = plan.ActionDetails(what=what, who_text=who, by_when=by_when, outcome_id=safe.id)
             plan.add_action(meeting, client_id, details, "Kerry")
         plan.save_terms(
             meeting,
@@ -103,6 +104,8 @@ def test_changing_an_actions_date_is_saved_and_recorded_with_the_chairs_name(
     stored = stored_plan(app, closed.id)
     assert stored["actions"][0] == ("Nan collects the children", "Nan", "Fridays and Mondays", "", 2)
     assert stored["amended"] == [("Sam Patel", detail)]
+    with app.app_context():  # still under its outcome: the form changes words, not where it sits
+        assert plan.find_action(db.session.get(Meeting, closed.id), nan_id).outcome_id is not None
     assert "recorded in the meeting" in client.get(f"/meetings/{closed.id}/amend").get_data(as_text=True)
 
     summary = client.get(f"/meetings/{closed.id}/summary").get_data(as_text=True)

@@ -144,7 +144,7 @@ export function createClosing(root, { mode, socket, stages = PLAN_STAGES }) {
     if (agreed) return [t("agreed").replaceAll("{name}", agreed.name).replace("{time}", when(agreed.at)), true];
     if (latest && latest.current) return [t("declined").replaceAll("{name}", latest.name), false];
     if (latest) return [t("asked-again").replaceAll("{name}", latest.name), false];
-    const names = referrers().map((p) => p.name).join(", ");
+    const names = [...new Set(referrers().map((p) => p.name))].join(", ");
     return [names ? t("waiting").replaceAll("{name}", names) : t("no-referrer"), false];
   }
 
