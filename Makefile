@@ -7,6 +7,9 @@ PORT ?= 5000
 FACILITATOR_ENV ?= development
 export FACILITATOR_ENV
 FLASK := $(BIN)/flask --app facilitator
+# The browser tests drive Debian's Chromium (Playwright's own download is not used): installed
+# by `make test` when the machine lacks it, as root or through sudo.
+CHROMIUM ?= /usr/bin/chromium
 
 # The address printed in the demo links: one a phone on the same network can open.
 ifneq ($(PUBLIC_URL),)
@@ -37,8 +40,15 @@ run: db
 	@if [ "$(FACILITATOR_ENV)" != production ]; then $(FLASK) demo --url $(DEMO_URL); fi
 	$(BIN)/python run.py --host $(HOST) --port $(PORT)
 
-test: db
+test: db $(CHROMIUM)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser tests"
+	@if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	$$sudo apt-get install -y --no-install-recommends chromium \
+	|| { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends chromium; }
 
 # Collect every translatable string into the catalogue translators start from.
 messages: install

@@ -11,7 +11,7 @@ import requests
 import socketio
 
 from tests.conftest import csrf_token
-from tests.server.test_run_py import EMAIL, PASSWORD, start_server, stop_server
+from tests.server.running import EMAIL, PASSWORD, start_server, stop_server
 
 pytestmark = pytest.mark.server
 

@@ -1,0 +1,48 @@
+"""Phones on poor mobile data: an answer sent while offline arrives once the phone is back,
+exactly once; a reload mid-meeting comes back to the same place."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_answer_sent_offline_arrives_once_when_the_phone_is_back(meeting):
+    chair, kerry, _address = meeting
+    kerry.context.set_offline(True)
+    kerry.get_by_label("Your answer").fill("Sent from the car park")
+    kerry.get_by_role("button", name="Send", exact=True).click()
+    # Kept on the phone, shown as waiting, while the connection is down.
+    expect(kerry.locator("[data-mine]")).to_contain_text("Sent from the car park")
+    expect(kerry.locator("[data-connection]")).not_to_have_attribute("data-state", "connected")
+    expect(chair.locator("[data-round]")).not_to_contain_text("Sent from the car park")
+
+    kerry.context.set_offline(False)
+    expect(chair.locator("[data-round]")).to_contain_text("Sent from the car park", timeout=20_000)
+    expect(kerry.locator("[data-mine-section]")).to_be_hidden()
+    # Reconnecting resent what was waiting; the server kept it once.
+    kerry.reload()
+    expect(kerry.locator("[data-round]")).to_contain_text("Sent from the car park")
+    chair.reload()
+    expect(chair.locator("[data-round] li", has_text="Sent from the car park")).to_have_count(1)
+
+
+def test_a_reload_mid_meeting_comes_back_to_the_same_place(meeting):
+    chair, kerry, address = meeting
+    kerry.get_by_label("Your answer").fill("Glad to be here")
+    kerry.get_by_role("button", name="Send", exact=True).click()
+    expect(chair.locator("[data-round]")).to_contain_text("Glad to be here")
+
+    kerry.reload()
+    expect(kerry.get_by_text("Welcome, Kerry.")).to_be_visible()  # the same person, not a new join
+    expect(kerry.locator("[data-stage-title]")).to_have_text("Check-in")
+    expect(kerry.locator("[data-round]")).to_contain_text("Glad to be here")
+    kerry.goto(address)  # scanning the code again is the same
+    expect(kerry.locator("[data-stage-title]")).to_have_text("Check-in")
+
+    chair.reload()
+    expect(chair.locator("[data-stage-title]")).to_have_text("Check-in")
+    expect(chair.locator("[data-in]")).to_contain_text("Kerry")
+    expect(chair.locator("[data-lobby-count]")).to_have_text("(0)")
