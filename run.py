@@ -2,6 +2,12 @@ import eventlet
 
 eventlet.monkey_patch()
 
+# psycopg2 talks to PostgreSQL through libpq's own sockets, which monkey_patch cannot reach: without
+# this, one slow query would stop every connection of the process.
+from psycogreen.eventlet import patch_psycopg  # noqa: E402
+
+patch_psycopg()
+
 # The production entry point: eventlet is patched in above, before anything
 # else is imported; the app itself never imports eventlet.
 import argparse  # noqa: E402
@@ -19,6 +25,7 @@ import greenlet  # noqa: E402
 from facilitator import __version__, create_app  # noqa: E402
 from facilitator.config import ConfigError  # noqa: E402
 from facilitator.extensions import socketio  # noqa: E402
+from facilitator.live import keep_presence  # noqa: E402
 
 # eventlet's default ceiling is 1024 simultaneous connections: about a
 # thousand phones. Each phone holds one.
@@ -114,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.warning("open-file limit %d is below --max-connections %d", files, args.max_connections)
     stop_on_signals()
     listen_with_backlog(args.backlog)
+    keep_presence(app)
     print(
         f"facilitator {__version__} on {app.config['ENV_NAME']}: open {address_to_open(args.host, args.port)}",
         flush=True,

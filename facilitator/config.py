@@ -31,6 +31,10 @@ FROM_ENVIRONMENT = {
     "QUICK_EXIT_URL": "QUICK_EXIT_URL",
 }
 FLAGS_FROM_ENVIRONMENT = {"SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE"}
+SECONDS_FROM_ENVIRONMENT = {
+    "PRESENCE_BEAT_SECONDS": "PRESENCE_BEAT_SECONDS",
+    "PRESENCE_STALE_SECONDS": "PRESENCE_STALE_SECONDS",
+}
 
 
 class ConfigError(RuntimeError):
@@ -48,6 +52,10 @@ class Config:
     SOCKETIO_MESSAGE_QUEUE: str | None = None
     # Every process sharing one message queue must use the same channel.
     SOCKETIO_CHANNEL = "facilitator"
+    # Each server process says it is alive this often; one silent for the stale limit has died,
+    # and another takes its phones off "who is here" (they reconnect to a living process).
+    PRESENCE_BEAT_SECONDS = 10
+    PRESENCE_STALE_SECONDS = 30
     ASYNC_MODE = "threading"
     # The address phones use to reach this server (printed, encoded in QR codes).
     # Empty: taken from each request.
@@ -124,8 +132,7 @@ def load_config(overrides: dict[str, Any] | None, instance_path: Path) -> dict[s
 
     if settings["ASYNC_MODE"] not in ASYNC_MODES:
         raise ConfigError(
-            f"ASYNC_MODE={settings['ASYNC_MODE']!r} is not known: "
-            f"set it to one of {', '.join(ASYNC_MODES)}."
+            f"ASYNC_MODE={settings['ASYNC_MODE']!r} is not known: set it to one of {', '.join(ASYNC_MODES)}."
         )
     if not settings["SQLALCHEMY_DATABASE_URI"]:
         settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'facilitator.sqlite3'}"
@@ -140,6 +147,12 @@ def _from_environment() -> dict[str, Any]:
         value = os.environ.get(variable, "").strip()
         if value:
             found[setting] = value
+    for setting, variable in SECONDS_FROM_ENVIRONMENT.items():
+        value = os.environ.get(variable, "").strip()
+        if value:
+            if not value.isdigit() or int(value) < 1:
+                raise ConfigError(f"{variable}={value!r} is not a whole number of seconds.")
+            found[setting] = int(value)
     for setting, variable in FLAGS_FROM_ENVIRONMENT.items():
         value = os.environ.get(variable, "").strip().lower()
         if value:

@@ -15,7 +15,7 @@ MIGRATIONS = str(Path(__file__).parent / "migrations")
 
 
 def normalise_url(database_url: str) -> str:
-    """Pin PostgreSQL to psycopg2: eventlet makes it cooperative (it cannot do so for psycopg 3)."""
+    """Pin PostgreSQL to psycopg2, which run.py makes cooperative under eventlet (psycogreen)."""
     url = make_url(database_url)
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg2")

@@ -17,16 +17,71 @@ CHAIR_EMAIL = "sam.patel@council.example"
 CHAIR_PASSWORD = "a long enough password"
 
 
+# The model and service tests run on PostgreSQL as well as SQLite.
+ON_BOTH_DATABASES = ("tests/services/", "tests/test_database.py")
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
+
+
+def pytest_generate_tests(metafunc):
+    path = metafunc.definition.nodeid
+    about_sqlite = "sqlite" in metafunc.definition.name
+    if "app" in metafunc.fixturenames and path.startswith(ON_BOTH_DATABASES) and not about_sqlite:
+        metafunc.parametrize("backend", ["sqlite", "postgresql"])
+
+
 @pytest.fixture
-def app(tmp_path):
-    """An app in test mode on its own SQLite file, built by the real migrations."""
-    app = create_app(
-        {"ENV_NAME": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}"}
-    )
+def backend():
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A fresh PostgreSQL database for this run, built by the real migrations; dropped after."""
+    import psycopg2
+    from sqlalchemy.engine import make_url
+
+    server = make_url(POSTGRES_URL)
+    name = f"facilitator_test_{os.getpid()}"
+    try:
+        admin = psycopg2.connect(
+            host=server.host, port=server.port, user=server.username, dbname=server.database, connect_timeout=5
+        )
+    except psycopg2.OperationalError as error:
+        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL}: {error}")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    url = server.set(database=name).render_as_string(hide_password=False)
+    app = create_app({"ENV_NAME": "test", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         database.upgrade_schema()
+        db.engine.dispose()
+    yield url
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture
+def app(request, tmp_path, backend):
+    """An app in test mode on a fresh database built by the real migrations: its own SQLite file,
+    or (for the model tests, a second time) the run's PostgreSQL database, emptied after each test."""
+    if backend == "postgresql":
+        url = request.getfixturevalue("postgres_database")
+    else:
+        url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    app = create_app({"ENV_NAME": "test", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        if backend == "sqlite":
+            database.upgrade_schema()
     yield app
     with app.app_context():
+        db.session.remove()
+        if backend == "postgresql":
+            tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
         db.engine.dispose()
 
 

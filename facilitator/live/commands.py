@@ -42,14 +42,21 @@ def payload_of(payload: Any, *allowed: str) -> dict[str, Any]:
     return payload
 
 
-def identify(*, closed_ok: bool = False) -> tuple[Viewer, Meeting]:
-    """Who this socket is in the meeting it follows, worked out again from the database. A
-    closed meeting is read-only: only `sync` (`closed_ok`) still answers."""
+def identify(*, reading: bool = False) -> tuple[Viewer, Meeting]:
+    """Who this socket is in the meeting it follows, worked out again from the database.
+
+    A command about to change the meeting locks its row first (on PostgreSQL), so what it
+    checks (private family time, closing) cannot change in another process before it writes.
+    A closed meeting is read-only: only `sync` (`reading`) still answers."""
     following = connections.of(request.sid)
-    meeting = db.session.get(Meeting, following.meeting_id) if following is not None else None
+    meeting = (
+        db.session.get(Meeting, following.meeting_id, with_for_update=not reading, populate_existing=True)
+        if following is not None
+        else None
+    )
     if meeting is None:
         raise Refused("unauthorised", _("This connection is not following a meeting."))
-    if not meeting.is_open and not closed_ok:
+    if not meeting.is_open and not reading:
         raise Refused("closed", _("This meeting has closed. Its summary is on the page."))
     viewer = access.viewer_in(meeting, request.cookies.get(access.DEVICE_COOKIE), following.screen_token)
     if not access.may_connect(viewer):

@@ -16,6 +16,7 @@ from facilitator.models.plan import (
     PlanTerms,
     ReviewDecision,
 )
+from facilitator.models.presence import LiveConnection, LiveNode
 from facilitator.models.throttle import ThrottleEvent
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "ContributionKind",
     "HistoryEntry",
     "HistoryKind",
+    "LiveConnection",
+    "LiveNode",
     "Meeting",
     "MeetingMember",
     "MeetingStatus",

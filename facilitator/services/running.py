@@ -1,5 +1,5 @@
 """Running a meeting live: starting it, moving between stages, the stage timer,
-the lobby, the room screen's token, and who is connected."""
+the lobby, the room screen's token, and leaving (who is connected: `presence.py`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from facilitator.extensions import db
 from facilitator.models import Meeting, MeetingStatus, Participant
@@ -114,26 +114,7 @@ def meeting_for_screen(token: str) -> Meeting | None:
     return db.session.scalar(select(Meeting).where(Meeting.screen_token_hash == people.hash_token(token)))
 
 
-def connected(person: Participant) -> None:
-    """One more of this person's phones is connected (counted in the database)."""
-    db.session.execute(
-        update(Participant)
-        .where(Participant.id == person.id)
-        .values(connections=Participant.connections + 1, left_at=None)
-    )
-    db.session.commit()
-
-
 def leave(person: Participant) -> None:
     """The person says they are leaving; connecting again brings them back."""
     person.left_at = utcnow()
-    db.session.commit()
-
-
-def disconnected(person_id: int) -> None:
-    db.session.execute(
-        update(Participant)
-        .where(Participant.id == person_id, Participant.connections > 0)
-        .values(connections=Participant.connections - 1)
-    )
     db.session.commit()

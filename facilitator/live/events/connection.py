@@ -15,7 +15,7 @@ from facilitator.live.acks import ok, refused
 from facilitator.live.commands import Refused, command, identify, payload_of, place
 from facilitator.models import Meeting
 from facilitator.models.types import is_row_id
-from facilitator.services import running
+from facilitator.services import presence, running
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def connect(auth=None):
     place(viewer, meeting)
     broadcast.hello(request.sid, viewer)
     if person is not None:
-        running.connected(person)
+        presence.connected(person, request.sid)
         broadcast.people_changed(meeting)
 
 
@@ -57,7 +57,7 @@ def disconnect(reason=None):
     """A socket went: if it was a person's phone, everyone who sees presence is told."""
     following = connections.forget(request.sid)
     if following is not None and following.participant_id is not None:
-        running.disconnected(following.participant_id)
+        presence.disconnected(request.sid)
         meeting = db.session.get(Meeting, following.meeting_id)
         if meeting is not None:
             broadcast.people_changed(meeting)
@@ -77,7 +77,7 @@ def sync(payload=None):
     """Any client following a meeting -> ack with the snapshot it may see; its rooms are
     set again from its identity now (after admission, for instance)."""
     payload_of(payload)
-    viewer, meeting = identify(closed_ok=True)
+    viewer, meeting = identify(reading=True)
     place(viewer, meeting)
     return ok(snapshot=snapshot.for_viewer(viewer, meeting))
 
