@@ -68,17 +68,21 @@ def amend_action(
     if action is not None:  # the form does not move an action between outcomes
         details = dataclasses.replace(details, outcome_id=action.outcome_id)
     action = plan.edit_action(meeting, action_id, revision, details, by, amending=True)
-    after = _action_fields(action)
-    changes = [
-        _("%(field)s: \u201c%(old)s\u201d to \u201c%(new)s\u201d", field=label(), old=before[f], new=after[f])
-        for f, label in ACTION_FIELDS.items()
-        if before[f] != after[f]
-    ]
+    changes = _differences(ACTION_FIELDS, before, _action_fields(action))
     if changes:
         _amended(
             meeting, by, _("Action changed: %(what)s", what=action.what) + " (" + "; ".join(changes) + ")"
         )
     return action
+
+
+def _differences(labels: dict, before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """Each field that changed, in words: 'by when: "Fridays" to "Mondays"'."""
+    return [
+        _("%(field)s: \u201c%(old)s\u201d to \u201c%(new)s\u201d", field=label(), old=before[f], new=after[f])
+        for f, label in labels.items()
+        if before[f] != after[f]
+    ]
 
 
 def _action_fields(action: PlanAction) -> dict[str, str]:
@@ -116,10 +120,6 @@ def amend_terms(meeting: Meeting, revision: object, changes: dict[str, Any], by:
     before = {field: str(getattr(terms, field) or "") for field in TERMS_FIELDS}
     terms = plan.save_terms(meeting, revision, changes, by, amending=True)
     after = {field: str(getattr(terms, field) or "") for field in TERMS_FIELDS}
-    described = [
-        _("%(field)s: \u201c%(old)s\u201d to \u201c%(new)s\u201d", field=label(), old=before[f], new=after[f])
-        for f, label in TERMS_FIELDS.items()
-        if before[f] != after[f]
-    ]
+    described = _differences(TERMS_FIELDS, before, after)
     if described:
         _amended(meeting, by, "; ".join(described))

@@ -14,6 +14,7 @@ from facilitator.models import Meeting
 from facilitator.services import joining, meetings, summary
 from facilitator.services.summary import Copy
 from facilitator.web.auth import chair_required, meeting_for_chair
+from facilitator.web.pdf import render_pdf
 
 bp = Blueprint("summary", __name__)
 
@@ -58,8 +59,6 @@ def _filename(meeting: Meeting, copy: Copy, extension: str) -> str:
 
 
 def _pdf(s: summary.Summary) -> Response:
-    from facilitator.web.pdf import render_pdf
-
     html = _print_page(s, back="", pdf=True)
     return Response(
         render_pdf(html),
