@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
+from contextlib import contextmanager
 
 import pytest
 
@@ -34,33 +36,45 @@ def backend():
     return "sqlite"
 
 
-@pytest.fixture(scope="session")
-def postgres_database():
-    """A fresh PostgreSQL database for this run, built by the real migrations; dropped after."""
+@contextmanager
+def fresh_postgres_database(prefix: str):
+    """An empty PostgreSQL database of its own, dropped afterwards; a skip (a failure under
+    CI=true) when PostgreSQL is not reachable."""
     import psycopg2
     from sqlalchemy.engine import make_url
 
     server = make_url(POSTGRES_URL)
-    name = f"facilitator_test_{os.getpid()}"
+    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
     try:
         admin = psycopg2.connect(
-            host=server.host, port=server.port, user=server.username, dbname=server.database, connect_timeout=5
+            host=server.host,
+            port=server.port,
+            user=server.username,
+            dbname=server.database,
+            connect_timeout=5,
         )
     except psycopg2.OperationalError as error:
         pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL}: {error}")
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cursor.execute(f'CREATE DATABASE "{name}"')
-    url = server.set(database=name).render_as_string(hide_password=False)
-    app = create_app({"ENV_NAME": "test", "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        database.upgrade_schema()
-        db.engine.dispose()
-    yield url
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A PostgreSQL database for this run's model tests, built by the real migrations."""
+    with fresh_postgres_database("facilitator_test") as url:
+        app = create_app({"ENV_NAME": "test", "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            database.upgrade_schema()
+            db.engine.dispose()
+        yield url
 
 
 @pytest.fixture

@@ -131,7 +131,7 @@ def round_changed(meeting: Meeting, stage: Stage) -> None:
 
 def _plan_changed(meeting: Meeting) -> None:
     """Once the referrer has answered, a change to the plan asks them again."""
-    if agreement.responses_of(meeting):
+    if agreement.was_asked(meeting):
         agreement_changed(meeting)
 
 

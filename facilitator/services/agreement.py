@@ -45,6 +45,16 @@ def responses_of(meeting: Meeting) -> list[AgreementResponse]:
     )
 
 
+def was_asked(meeting: Meeting) -> bool:
+    """Whether the referrer has answered yet (a plan change then asks them again)."""
+    return (
+        db.session.scalar(
+            select(AgreementResponse.id).where(AgreementResponse.meeting_id == meeting.id).limit(1)
+        )
+        is not None
+    )
+
+
 def state_of(meeting: Meeting) -> Agreement:
     responses = responses_of(meeting)
     latest = responses[-1] if responses else None

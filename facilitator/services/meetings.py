@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 
 from facilitator import formats
 from facilitator.extensions import db
-from facilitator.models import Chair, Meeting, MeetingMember, MemberRole, Participant, Stage
+from facilitator.models import Chair, Meeting, MeetingMember, MemberRole, Stage
 from facilitator.models.types import utcnow
 from facilitator.services import accounts, people
 from facilitator.services.errors import ValidationError
@@ -138,15 +138,7 @@ def duplicate_meeting(meeting: Meeting, owner: Chair) -> Meeting:
         )
         for stage in meeting.stages
     ]
-    copy.participants = [
-        Participant(
-            name=person.name,
-            relation=person.relation,
-            side=person.side,
-            **{flag: getattr(person, flag) for flag in people.FLAGS},
-        )
-        for person in meeting.participants
-    ]
+    copy.participants = [people.listed_again(person) for person in meeting.participants]
     db.session.add(copy)
     db.session.commit()
     return copy

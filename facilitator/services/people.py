@@ -69,6 +69,17 @@ def _check_open(meeting: Meeting) -> None:
         raise ValidationError("name", _("The meeting has closed; its people list cannot change."))
 
 
+def listed_again(person: Participant) -> Participant:
+    """The same person on another meeting's list (a copy, a review): name, side and flags,
+    never their phone, link or admission."""
+    return Participant(
+        name=person.name,
+        relation=person.relation,
+        side=person.side,
+        **{flag: getattr(person, flag) for flag in FLAGS},
+    )
+
+
 def add_person(meeting: Meeting, details: PersonDetails) -> Participant:
     """Add someone the family asked for, before they join."""
     _check_open(meeting)

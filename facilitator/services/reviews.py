@@ -80,13 +80,8 @@ def _carry_people(meeting: Meeting, review: Meeting) -> dict[int, Participant]:
     for person in meeting.participants:
         if person.admission in (Admission.LOBBY, Admission.DECLINED):
             continue  # never part of the meeting
-        copy = Participant(
-            meeting=review,
-            name=person.name,
-            relation=person.relation,
-            side=person.side,
-            **{flag: getattr(person, flag) for flag in people.FLAGS},
-        )
+        copy = people.listed_again(person)
+        copy.meeting = review
         db.session.add(copy)
         carried[person.id] = copy
     db.session.flush()

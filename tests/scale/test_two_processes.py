@@ -17,7 +17,7 @@ import redis
 import requests
 from sqlalchemy.engine import make_url
 
-from tests.conftest import POSTGRES_URL, csrf_token
+from tests.conftest import csrf_token, fresh_postgres_database
 from tests.server.running import EMAIL, PASSWORD, start_server, stop_server
 from tests.server.test_live_meeting_server import Client, cookies
 
@@ -28,26 +28,9 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 @pytest.fixture
 def shared_database():
-    """A fresh PostgreSQL database for the processes to share, dropped afterwards."""
-    server = make_url(POSTGRES_URL)
-    name = f"facilitator_cluster_{os.getpid()}_{secrets.token_hex(3)}"
-    try:
-        admin = psycopg2.connect(
-            host=server.host,
-            port=server.port,
-            user=server.username,
-            dbname=server.database,
-            connect_timeout=5,
-        )
-    except psycopg2.OperationalError as error:
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL}: {error}")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    """A fresh PostgreSQL database for the processes to share."""
+    with fresh_postgres_database("facilitator_cluster") as url:
+        yield url
 
 
 @pytest.fixture
@@ -212,12 +195,14 @@ def test_private_time_started_on_one_process_shuts_professionals_out_on_the_othe
 
 def connections_of(database_url: str, name: str) -> int:
     server = make_url(database_url)
-    with psycopg2.connect(
-        host=server.host, port=server.port, user=server.username, dbname=server.database
-    ) as db:
-        with db.cursor() as cursor:
-            cursor.execute("SELECT connections FROM participant WHERE name = %s", (name,))
-            return cursor.fetchone()[0]
+    with (
+        psycopg2.connect(
+            host=server.host, port=server.port, user=server.username, dbname=server.database
+        ) as db,
+        db.cursor() as cursor,
+    ):
+        cursor.execute("SELECT connections FROM participant WHERE name = %s", (name,))
+        return cursor.fetchone()[0]
 
 
 def test_when_a_process_dies_its_phones_carry_on_through_the_other(meeting, shared_database):
