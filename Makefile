@@ -20,7 +20,7 @@ else
 DEMO_URL := http://$(HOST):$(PORT)
 endif
 
-.PHONY: run test install db messages clean
+.PHONY: run test bench install db messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ $(BIN)/python:
 # Reinstalls only when the dependencies change.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -42,6 +42,10 @@ run: db
 
 test: db $(CHROMIUM)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Live fan-out, capacity, `sync` and page weight, beside a bare relay: figures, not pass/fail.
+bench: db
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 $(CHROMIUM):
 	@echo "Installing Debian's chromium for the browser tests"

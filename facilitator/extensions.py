@@ -22,7 +22,9 @@ class Base(DeclarativeBase):
     )
 
 
-db = SQLAlchemy(model_class=Base)
+# Each page and each live event has a session of its own, ended with it: what a handler has just
+# committed stays loaded for its broadcast instead of being read back row by row.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()

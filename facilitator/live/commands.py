@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import request
 from flask_babel import gettext as _
-from flask_socketio import join_room, leave_room, rooms
+from flask_socketio import join_room, leave_room
 
 from facilitator import access
 from facilitator.access import Viewer
@@ -88,11 +88,13 @@ def running(*, in_private_time: bool = False) -> Meeting:
 
 def place(viewer: Viewer, meeting: Meeting) -> None:
     """Put the socket in exactly the rooms its identity allows now."""
-    wanted = room_names.for_viewer(viewer, meeting)
-    for room in set(rooms()) - wanted - {request.sid}:
+    wanted = frozenset(room_names.for_viewer(viewer, meeting))
+    held = connections.rooms_of(request.sid)
+    for room in held - wanted:
         leave_room(room)
-    for room in wanted:
+    for room in wanted - held:
         join_room(room)
+    connections.placed(request.sid, wanted)
 
 
 def command(handler):

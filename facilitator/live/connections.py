@@ -1,4 +1,4 @@
-"""Which meeting each socket of this process follows, and as which person.
+"""Which meeting each socket of this process follows, as which person, and in which rooms.
 
 Per-connection state, kept by the process that holds the connection (nginx
 keeps a client on one process). Who the socket is, is worked out again from
@@ -19,6 +19,9 @@ class Following:
 
 
 _following: dict[str, Following] = {}
+# The rooms each socket was put in. Asking the Socket.IO server instead walks every room of the
+# process (thousands, with a few hundred meetings), on every `sync`.
+_rooms: dict[str, frozenset[str]] = {}
 
 
 def follow(sid: str, following: Following) -> None:
@@ -30,4 +33,13 @@ def of(sid: str) -> Following | None:
 
 
 def forget(sid: str) -> Following | None:
+    _rooms.pop(sid, None)
     return _following.pop(sid, None)
+
+
+def rooms_of(sid: str) -> frozenset[str]:
+    return _rooms.get(sid, frozenset())
+
+
+def placed(sid: str, rooms: frozenset[str]) -> None:
+    _rooms[sid] = rooms

@@ -127,10 +127,9 @@ def add(
     if recorded_by is not None:
         _in_the_room(meeting, person)
     db.session.add(contribution)
-    db.session.flush()
-    rounds.after_answer(meeting, stage, person)
     meeting.version += 1
     try:
+        rounds.after_answer(meeting, stage, person)  # counts the answers, this one included
         db.session.commit()
     except IntegrityError:  # the same resend, arriving twice at once: the other one stored it
         db.session.rollback()

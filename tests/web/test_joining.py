@@ -1,6 +1,5 @@
 """Joining from a phone over HTTP: the join form, the device cookie, personal links."""
 
-import gzip
 import re
 
 import pytest
@@ -205,43 +204,6 @@ def test_phone_pages_have_a_quick_exit_and_no_account_links(phone, meeting, invi
         assert 'href="https://www.bbc.co.uk/weather"' in html and "data-quick-exit" in html
         assert "js/quick-exit.js" in html
         assert "/login" not in html and "Sign out" not in html
-
-
-def page_weight(client, address):
-    """Bytes, gzip-compressed, of a page and everything it loads (stylesheets, scripts, their imports)."""
-    seen, queue, total = set(), [address], 0
-    while queue:
-        url = queue.pop()
-        if url in seen:
-            continue
-        seen.add(url)
-        with client.get(url) as response:
-            body = response.get_data()
-        total += len(gzip.compress(body))
-        text = body.decode("utf-8", "replace")
-        queue += re.findall(r'(?:href|src)="(/static/[^"]+)"', text)
-        if url.endswith(".js"):
-            base = url.rsplit("/", 1)[0]
-            for relative in re.findall(r'from\s*"(\.{1,2}/[^"]+)"', text):
-                parts = (base + "/" + relative).split("/")
-                resolved = []
-                for part in parts:
-                    if part == "..":
-                        resolved.pop()
-                    elif part != ".":
-                        resolved.append(part)
-                queue.append("/".join(resolved))
-    return total, seen
-
-
-def test_the_phone_pages_weigh_under_60_kb_compressed(app, phone, meeting):
-    weight, loaded = page_weight(phone, f"/join/{meeting.join_code}")
-    assert "/static/css/app.css" in loaded
-    assert weight < 60_000, weight
-    join(phone, meeting)
-    weight, loaded = page_weight(phone, f"/join/{meeting.join_code}")
-    assert any("socket.io" in url for url in loaded)  # the live page, with its client
-    assert weight < 60_000, weight
 
 
 def test_the_room_screen_opens_only_with_its_current_token(app, client, auth, post, meeting):

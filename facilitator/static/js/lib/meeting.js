@@ -110,9 +110,18 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
   handle("agreement_changed", (event) => { state.plan.agreement = event.agreement; });
   // A closed meeting is read-only: every view is drawn again by the server, as the summary.
   socket.on("meeting_closed", () => window.location.reload());
-  // Who sees what changes with private family time: ask the server again.
+  // Who sees what changes with private family time: the room screen, the professionals and
+  // the chairs ask the server again. The family sees the same meeting either way, so a family
+  // phone that is up to date takes the news as it is (a whole room syncing at once is slow).
   socket.on("private_time_changed", (event) => {
     onEvent("private_time_changed", event);
+    if (state.you?.side === "family" && state.meeting !== null && event.version === state.version + 1) {
+      state.version = event.version;
+      state.privateTime = event.private_time;
+      state.meeting.private_time = event.private_time;
+      render(state);
+      return;
+    }
     sync();
   });
 

@@ -1,0 +1,241 @@
+"""`make bench`: every benchmark, each beside its baseline measured in the same run.
+
+1. The phone's join page and all it loads, compressed as nginx sends it.
+2. `sync` of a meeting with 200 plan items, beside the same meeting with an empty plan.
+3. Live fan-out: N meetings of M people on one process, the product beside a bare
+   Flask-SocketIO relay under the identical script, with their ratio.
+4. Capacity: the most meetings of 30 people one process holds with every event delivered
+   and p99 under 250 ms.
+
+Figures are printed, never asserted: a benchmark reports, the tests decide.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import sys
+from pathlib import Path
+
+from bench import fanout
+
+P99_LIMIT_MS = 250.0
+CAPACITY_PEOPLE = 30
+
+
+def machine() -> str:
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        line.split()[1]
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return (
+        f"{os.cpu_count()} cores ({model}), {int(memory) // 1024 // 1024} GiB, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def _ms(value: float) -> str:
+    return "-" if math.isnan(value) else f"{value:.1f}"
+
+
+def _mb(value: float) -> str:
+    return f"{value / 1024 / 1024:.1f}"
+
+
+def side_by_side(product: dict, relay: dict) -> str:
+    """The product's figures beside the bare relay's, and their ratio."""
+
+    def ratio(key: str) -> str:
+        a, b = product[key], relay[key]
+        return "-" if not b or math.isnan(a) or math.isnan(b) else f"{a / b:.2f}x"
+
+    sockets = product["connected"]
+    per_socket = lambda r: (r["rss_connected"] - r["rss_idle"]) / max(1, r["connected"])
+    rows = [
+        ("sockets connected", f"{product['connected']}", f"{relay['connected']}", ""),
+        (
+            "steps sent (failed)",
+            f"{product['steps']} ({product['failed']})",
+            f"{relay['steps']} ({relay['failed']})",
+            "",
+        ),
+        (
+            "deliveries (complete)",
+            f"{product['delivered']}/{product['expected']} ({product['completeness']:.2f}%)",
+            f"{relay['delivered']}/{relay['expected']} ({relay['completeness']:.2f}%)",
+            "",
+        ),
+        ("latency p50 ms", _ms(product["p50"]), _ms(relay["p50"]), ratio("p50")),
+        ("latency p95 ms", _ms(product["p95"]), _ms(relay["p95"]), ratio("p95")),
+        ("latency p99 ms", _ms(product["p99"]), _ms(relay["p99"]), ratio("p99")),
+        ("latency max ms", _ms(product["max"]), _ms(relay["max"]), ratio("max")),
+        (
+            "server CPU, % of one core",
+            f"{product['cpu_percent']:.0f}",
+            f"{relay['cpu_percent']:.0f}",
+            ratio("cpu_percent"),
+        ),
+        ("server RSS idle MB", _mb(product["rss_idle"]), _mb(relay["rss_idle"]), ""),
+        ("server RSS connected MB", _mb(product["rss_connected"]), _mb(relay["rss_connected"]), ""),
+        ("server RSS peak MB", _mb(product["rss_peak"]), _mb(relay["rss_peak"]), ratio("rss_peak")),
+        (
+            "RSS per connected socket KB",
+            f"{per_socket(product) / 1024:.1f}",
+            f"{per_socket(relay) / 1024:.1f}",
+            "",
+        ),
+        ("server's open sockets", f"{product['server_sockets']}", f"{relay['server_sockets']}", ""),
+        (
+            "connecting everyone, s",
+            f"{product['connect_seconds']:.1f}",
+            f"{relay['connect_seconds']:.1f}",
+            "",
+        ),
+        (
+            "load clients' CPU, % of one core",
+            f"{product['client_cpu_percent']:.0f}",
+            f"{relay['client_cpu_percent']:.0f}",
+            "",
+        ),
+        (
+            "professionals/chairs sent anything in private time",
+            f"{product['private_leaks']} (in {product['meetings_in_private_time']} meetings)",
+            "n/a",
+            "",
+        ),
+    ]
+    lines = [
+        f"Live fan-out: {product['meetings']} meetings x {product['people']} phones "
+        f"+ screen + chair = {sockets} sockets, one process",
+        "",
+        "| | product | bare relay | ratio |",
+        "|---|---|---|---|",
+        *(f"| {label} | {a} | {b} | {r} |" for label, a, b, r in rows),
+        "",
+        "Latency by step (product): "
+        + "; ".join(
+            f"{command} p50 {_ms(x['p50'])} / p99 {_ms(x['p99'])} ms (n={x['n']})"
+            for command, x in product["by_command"].items()
+        ),
+    ]
+    if product["failures"]:
+        lines.append("Failed steps: " + "; ".join(product["failures"]))
+    return "\n".join(lines)
+
+
+def holds(result: dict) -> bool:
+    return (
+        result["connect_failures"] == 0
+        and result["failed"] == 0
+        and result["completeness"] == 100.0
+        and result["p99"] < P99_LIMIT_MS
+        and result["private_leaks"] == 0
+    )
+
+
+def capacity(
+    start: int, load: fanout.Load, database_url: str | None, step_limit: int
+) -> tuple[int, list[dict]]:
+    """Grow the number of meetings by half until one process fails, then halve the gap."""
+    tried: list[dict] = []
+
+    def attempt(meetings: int) -> bool:
+        result = fanout.run(
+            "product",
+            fanout.Load(meetings, CAPACITY_PEOPLE, load.workers, load.spread, load.seed),
+            database_url,
+        )
+        tried.append(result)
+        print(
+            f"  {meetings} meetings: delivered {result['completeness']:.2f}%, p99 {_ms(result['p99'])} ms, "
+            f"CPU {result['cpu_percent']:.0f}%, failed {result['failed']} -> {'holds' if holds(result) else 'fails'}",
+            flush=True,
+        )
+        return holds(result)
+
+    good, bad = 0, None
+    meetings = start
+    while bad is None and len(tried) < step_limit:
+        if attempt(meetings):
+            good, meetings = meetings, int(meetings * 1.5)
+        else:
+            bad = meetings
+    while bad is not None and bad - good > max(10, good // 10) and len(tried) < step_limit:
+        middle = (good + bad) // 2
+        if attempt(middle):
+            good = middle
+        else:
+            bad = middle
+    return good, tried
+
+
+def capacity_table(found: int, tried: list[dict]) -> str:
+    lines = [
+        f"Capacity: {found} meetings of {CAPACITY_PEOPLE} (p99 < {P99_LIMIT_MS:.0f} ms, 100% delivered, nothing failed)",
+        "",
+        "| meetings | sockets | delivered | p50 ms | p99 ms | max ms | server CPU % | RSS MB | holds |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in sorted(tried, key=lambda r: r["meetings"]):
+        lines.append(
+            f"| {r['meetings']} | {r['connected']} | {r['completeness']:.2f}% | {_ms(r['p50'])} | {_ms(r['p99'])} | "
+            f"{_ms(r['max'])} | {r['cpu_percent']:.0f} | {_mb(r['rss_peak'])} | {'yes' if holds(r) else 'no'} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--meetings", type=int, default=100)
+    parser.add_argument(
+        "--people", type=int, default=30, help="phones per meeting (each also has a screen and a chair)"
+    )
+    parser.add_argument("--workers", type=int, default=4, help="load-generating processes")
+    parser.add_argument("--spread", type=float, default=30.0, help="seconds over which the meetings start")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--database", help="the product's DATABASE_URL (default: a fresh SQLite file)")
+    parser.add_argument(
+        "--capacity-steps", type=int, default=6, help="runs for the capacity search (0: none)"
+    )
+    parser.add_argument("--only", choices=("page", "sync", "fanout", "capacity"), action="append")
+    args = parser.parse_args(argv)
+    parts = set(args.only or ("page", "sync", "fanout", "capacity"))
+    print(f"Machine: {machine()}\n", flush=True)
+
+    if "page" in parts:
+        from bench import page_weight
+
+        print(page_weight.report(page_weight.run()), "\n", flush=True)
+    if "sync" in parts:
+        from bench import sync_time
+
+        print(sync_time.report(sync_time.run()), "\n", flush=True)
+    load = fanout.Load(args.meetings, args.people, args.workers, args.spread, args.seed)
+    if "fanout" in parts:
+        print(
+            f"Running the bare relay, then the product: {args.meetings} meetings x {args.people} phones",
+            flush=True,
+        )
+        relay = fanout.run("relay", load)
+        product = fanout.run("product", load, args.database)
+        print(side_by_side(product, relay), "\n", flush=True)
+    if "capacity" in parts and args.capacity_steps:
+        print("Capacity search, meetings of 30:", flush=True)
+        found, tried = capacity(args.meetings, load, args.database, args.capacity_steps)
+        print(capacity_table(found, tried), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

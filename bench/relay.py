@@ -1,0 +1,77 @@
+"""The baseline: a bare Flask-SocketIO relay under eventlet, as `run.py` serves the product.
+
+It does the least a live meeting needs: a socket joins its meeting's room on connect (the
+family's too, for a phone on the family side or the room screen), and every submission is
+re-emitted to the room it names and acknowledged. No database, no access checks: whatever
+the product costs beyond this is its own.
+"""
+
+import eventlet
+
+eventlet.monkey_patch()
+
+import argparse
+import functools
+import gc
+import resource
+
+from flask import Flask, request
+from flask_socketio import SocketIO, join_room
+
+app = Flask(__name__)
+socketio = SocketIO(app, async_mode="eventlet", cors_allowed_origins=[])
+SIDES = {"chair", "screen", "family", "professional"}
+meeting_of: dict[str, int] = {}  # socket id -> the meeting it follows
+
+
+@socketio.on("connect")
+def connect(auth=None):
+    if (
+        not isinstance(auth, dict)
+        or not isinstance(auth.get("meeting"), int)
+        or auth.get("side") not in SIDES
+    ):
+        return False
+    meeting_of[request.sid] = auth["meeting"]
+    join_room(f"m{auth['meeting']}")
+    if auth["side"] in ("family", "screen"):
+        join_room(f"m{auth['meeting']}:family")
+
+
+@socketio.on("submit")
+def submit(data):
+    """`{"key", "to": "all"|"family", ...}` -> re-emitted as `relayed` to that room."""
+    if not isinstance(data, dict) or data.get("to") not in ("all", "family"):
+        return {"ok": False}
+    room = f"m{meeting_of[request.sid]}" + (":family" if data["to"] == "family" else "")
+    socketio.emit("relayed", data, to=room)
+    return {"ok": True}
+
+
+@socketio.on("disconnect")
+def disconnect(reason=None):
+    meeting_of.pop(request.sid, None)
+
+
+@socketio.on("sync")
+def sync(data=None):
+    return {"ok": True}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--max-connections", type=int, default=20_000)
+    args = parser.parse_args()
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, args.max_connections + 256), hard))
+    eventlet.listen = functools.partial(eventlet.listen, backlog=2048)  # as run.py
+    gc.collect()  # as run.py: what lives as long as the process is left out of collections,
+    gc.freeze()  # and the collector runs at the same pace
+    gc.set_threshold(20_000, 50, 1_000)
+    print(f"relay on {args.port}", flush=True)
+    socketio.run(app, host="127.0.0.1", port=args.port, max_size=args.max_connections, log_output=False)
+
+
+if __name__ == "__main__":
+    main()
