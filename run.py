@@ -12,7 +12,6 @@ patch_psycopg()
 # else is imported; the app itself never imports eventlet.
 import argparse  # noqa: E402
 import functools  # noqa: E402
-import gc  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
 import resource  # noqa: E402
@@ -26,7 +25,7 @@ import greenlet  # noqa: E402
 from facilitator import __version__, create_app  # noqa: E402
 from facilitator.config import ConfigError  # noqa: E402
 from facilitator.extensions import socketio  # noqa: E402
-from facilitator.live import keep_presence  # noqa: E402
+from facilitator.live import collect_garbage_seldom, keep_presence  # noqa: E402
 
 # eventlet's default ceiling is 1024 simultaneous connections: about a
 # thousand phones. Each phone holds one.
@@ -35,9 +34,6 @@ DEFAULT_MAX_CONNECTIONS = 10_000
 # SYNs of a burst (a room of phones scanning at once, every phone reconnecting
 # after a restart), and each dropped one waits a second or more to retry.
 DEFAULT_BACKLOG = 2048
-# Young collection every 20,000 new objects; the next generation every 50 of those; a full one
-# only after 1,000 of those and once the old objects have grown by a quarter (see bench/).
-GC_THRESHOLDS = (20_000, 50, 1_000)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -87,18 +83,6 @@ def address_to_open(host: str, port: int) -> str:
 def listen_with_backlog(backlog: int) -> None:
     """socketio.run() opens its socket with eventlet.listen(): give that call our backlog."""
     eventlet.listen = functools.partial(eventlet.listen, backlog=backlog)
-
-
-def collect_garbage_seldom() -> None:
-    """Python's garbage collector stops every connection while it runs (one green thread runs at
-    a time), and with thousands of phones connected its default pace (a young collection every
-    700 new objects, a full one whenever the old objects grow by a quarter) costs a third of the
-    process's time in pauses of up to half a second. What start-up made lives as long as the
-    process: freeze it out of every collection. Then collect less often, so that the short-lived
-    objects of each message die before a collection sees them, and a full collection is rare."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def stop_on_signals() -> None:

@@ -116,8 +116,10 @@ def side_by_side(product: dict, relay: dict) -> str:
         ),
     ]
     lines = [
-        f"Live fan-out: {product['meetings']} meetings x {product['people']} phones "
-        f"+ screen + chair = {sockets} sockets, one process",
+        (
+            f"Live fan-out: {product['meetings']} meetings x {product['people']} phones "
+            f"+ screen + chair = {sockets} sockets, one process"
+        ),
         "",
         "| | product | bare relay | ratio |",
         "|---|---|---|---|",

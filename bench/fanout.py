@@ -156,7 +156,10 @@ def start_relay(workdir: Path, sockets: int) -> Server:
         "--max-connections",
         str(sockets + 512),
     ]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     return _start(command, env, workdir, port, "/socket.io/?EIO=4&transport=polling")
 
 
@@ -179,10 +182,13 @@ def relay_clients(load: Load) -> list[list[ClientSpec]]:
     return rooms
 
 
-def product_clients(load: Load, env: dict[str, str]) -> tuple[list[list[ClientSpec]], dict[int, int]]:
+def product_clients(
+    load: Load, env: dict[str, str]
+) -> tuple[list[list[ClientSpec]], dict[int, int], list[list[int]]]:
     """Meetings made in the database as the pages would make them: started, everyone let in,
     each phone with its device cookie, the screen with its token, each chair signed in.
-    Returns the clients by meeting, and each phone's participant id by client index."""
+    Returns the clients by meeting, each phone's participant id by client index, and each
+    meeting's stage ids by position (phones name the stage they answer)."""
     from flask import session
     from werkzeug.security import generate_password_hash
 
@@ -202,6 +208,7 @@ def product_clients(load: Load, env: dict[str, str]) -> tuple[list[list[ClientSp
     )
     rooms: list[list[ClientSpec]] = []
     participant_of: dict[int, int] = {}
+    stage_ids: list[list[int]] = []
     index = 0
     with app.app_context():
         database.upgrade_schema()
@@ -229,6 +236,7 @@ def product_clients(load: Load, env: dict[str, str]) -> tuple[list[list[ClientSp
                 tokens.append((role, token))
             db.session.commit()
             running.start(meeting)
+            stage_ids.append([stage.id for stage in meeting.stages])
             screen = running.issue_screen_token(meeting)
             with app.test_request_context():
                 access.sign_in(chair)
@@ -247,23 +255,31 @@ def product_clients(load: Load, env: dict[str, str]) -> tuple[list[list[ClientSp
                 participant_of[index] = person.id
                 index += 1
             rooms.append(room)
-    return rooms, participant_of
+    return rooms, participant_of, stage_ids
 
 
 # --- the script -------------------------------------------------------------------------------
 
 
-def script(rooms: list[list[ClientSpec]], participant_of: dict[int, int], load: Load) -> list[Step]:
+def script(
+    rooms: list[list[ClientSpec]], participant_of: dict[int, int], stage_ids: list[list[int]], load: Load
+) -> list[Step]:
     """Every meeting's minute, from one seed: the same for the product and the relay."""
     rng = random.Random(load.seed)
     steps: list[Step] = []
     for number, room in enumerate(rooms):
-        steps += _meeting(number, room, participant_of, rng, rng.uniform(0, load.spread))
+        stages = stage_ids[number] if stage_ids else list(range(8))
+        steps += _meeting(number, room, participant_of, stages, rng, rng.uniform(0, load.spread))
     return sorted(steps, key=lambda s: s.at)
 
 
 def _meeting(
-    number: int, room: list[ClientSpec], participant_of: dict[int, int], rng: random.Random, at: float
+    number: int,
+    room: list[ClientSpec],
+    participant_of: dict[int, int],
+    stages: list[int],
+    rng: random.Random,
+    at: float,
 ) -> list[Step]:
     chair, phones = room[0], room[2:]
     family = [c for c in phones if c.role == "family"]
@@ -282,10 +298,12 @@ def _meeting(
     step(0.0, chair, "go_to", {"position": CHECK_IN})
     for phone in phones:  # the check-in burst: everyone answers within five seconds
         answer = {"client_id": unique("in"), "text": "Hopeful, and a bit nervous", "feeling": "hopeful"}
+        answer["stage_id"] = stages[CHECK_IN]
         step(rng.uniform(0.5, 5.5), phone, "contribute", answer)
     step(7.0, chair, "go_to", {"position": OFFERS})
     for k in range(12):
         offer = {"client_id": unique("offer"), "text": "This is what I can do to help: school runs"}
+        offer["stage_id"] = stages[OFFERS]
         step(8.0 + 2 * k, rng.choice(phones), "contribute", offer)
     adder = rng.choice(family)
     added = action(adder, f"Take Sam to school on Mondays ({number})", "Monday")
@@ -298,7 +316,7 @@ def _meeting(
         step(38.0 + 2 * k, writer, "add_action", {"client_id": unique("family"), **private}, "family")
     step(48.0, rng.choice(family), "end_private_time", {}, "everyone")
     for k in range(6):
-        offer = {"client_id": unique("offer"), "text": "I can ring every Friday"}
+        offer = {"client_id": unique("offer"), "text": "I can ring every Friday", "stage_id": stages[OFFERS]}
         step(50.0 + 2 * k, rng.choice(phones), "contribute", offer)
     return steps
 
@@ -373,13 +391,13 @@ def run(target: str, load: Load, database_url: str | None = None) -> dict:
         sockets = load.meetings * (load.people + 2)
         if target == "product":
             env = product_environment(workdir, database_url)
-            rooms, participant_of = product_clients(load, env)
+            rooms, participant_of, stage_ids = product_clients(load, env)
             server = start_product(workdir, env, sockets)
         else:
-            rooms, participant_of = relay_clients(load), {}
+            rooms, participant_of, stage_ids = relay_clients(load), {}, []
             server = start_relay(workdir, sockets)
         try:
-            steps = script(rooms, participant_of, load)
+            steps = script(rooms, participant_of, stage_ids, load)
             seen = drive(server, rooms, steps, load, relay=target == "relay")
         finally:
             server.stop()

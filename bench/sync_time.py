@@ -11,8 +11,8 @@ Run: `python -m bench.sync_time`. Two timings per call:
 
 Every call is a fresh request: the handler's database session is removed when its context ends,
 so each sync loads the meeting from the database as in production (checked: every call issues
-the same statements). Python's full garbage collections are left in, as in production: they make
-the max of a series, and the table says how many fell among its calls.
+the same statements). The garbage collector runs as in the server (`collect_garbage_seldom`); a
+full collection makes the max of a series, and the table says how many fell among its calls.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from sqlalchemy import event
 
 from facilitator import access, create_app, database
 from facilitator.extensions import db, socketio
+from facilitator.live import collect_garbage_seldom
 from facilitator.models import Meeting, Participant, StageKind
 from facilitator.services import (
     accounts,
@@ -295,6 +296,7 @@ def run(repeats: int = 200) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         room = Meetingroom(Path(folder))
         sockets = room.sockets()
+        collect_garbage_seldom()  # as run.py does once the app is made
         figures: dict[str, Any] = {"repeats": repeats, "items": {"empty": 0}, "viewers": {}}
         for viewer in VIEWERS:
             figures["viewers"][viewer] = {"empty": measure(room.app, sockets[viewer], repeats)}

@@ -31,6 +31,8 @@ def engine_options(database_url: str, options: dict) -> dict:
         connect_args.setdefault("connect_timeout", 5)
     elif backend == "sqlite":
         connect_args.setdefault("timeout", 15)
+        # A file does not drop connections: no ping before every event's first query.
+        options["pool_pre_ping"] = False
     options["connect_args"] = connect_args
     return options
 

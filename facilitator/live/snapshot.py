@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Row
+
 from facilitator import access
 from facilitator.access import Viewer
+from facilitator.extensions import db
 from facilitator.models import (
     Admission,
     Contribution,
@@ -119,25 +122,28 @@ def meeting_state(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def contribution(item: Contribution, *, full: bool, known: Known = NOTHING_KNOWN) -> dict[str, Any]:
+def contribution(item: Contribution | Row, *, full: bool, known: Known = NOTHING_KNOWN) -> dict[str, Any]:
     """Chairs see everything; the room sees a round as the chair shows it: without names
-    (nothing that leads back to the person), or only who has answered."""
+    (nothing that leads back to the person), or only who has answered. `item` is a
+    contribution or a row of its columns."""
     name = known.names.get(item.participant_id)
+    if name is None:
+        name = db.session.get(Participant, item.participant_id).name
     display = known.displays.get(item.stage_id)
+    if display is None:
+        display = db.session.get(Stage, item.stage_id).display
     data = {
         "id": item.id,
         "client_id": item.client_id,
         "stage_id": item.stage_id,
         "kind": item.kind.value,
         "participant_id": item.participant_id,
-        "name": item.participant.name if name is None else name,
+        "name": name,
         "text": item.text,
         "feeling": item.feeling,
         "recorded": item.recorded_by_id is not None,
         "at": _ms(item.created_at),
     }
-    if display is None:
-        display = item.stage.display
     if not full and display is RoundDisplay.UNNAMED:
         data.update(participant_id=None, name=None)
     if not full and display is RoundDisplay.NAMES_ONLY:
@@ -277,7 +283,7 @@ def for_viewer(viewer: Viewer, meeting: Meeting) -> dict[str, Any]:
     snapshot["people"] = people_for(viewer, meeting)
     known = Known.of(meeting)
     snapshot["contributions"] = [
-        contribution(item, full=viewer.is_chair, known=known) for item in contributions.of_meeting(meeting)
+        contribution(item, full=viewer.is_chair, known=known) for item in contributions.rows_of_meeting(meeting)
     ]
     snapshot["plan"] = plan_of(meeting, viewer, known)
     if viewer.is_participant and viewer.participant is not None:

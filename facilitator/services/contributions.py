@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
 
 from facilitator.extensions import db
@@ -151,6 +151,19 @@ def of_meeting(meeting: Meeting) -> list[Contribution]:
     return list(
         db.session.scalars(
             select(Contribution).where(Contribution.meeting_id == meeting.id).order_by(Contribution.id)
+        )
+    )
+
+
+def rows_of_meeting(meeting: Meeting) -> list[Row]:
+    """Every answer in the meeting, in order, as plain rows with the columns' names: what a
+    snapshot reads, without building an ORM object apiece (a quarter of a `sync` in a busy
+    meeting went on that)."""
+    return list(
+        db.session.execute(
+            select(*Contribution.__table__.columns)
+            .where(Contribution.meeting_id == meeting.id)
+            .order_by(Contribution.id)
         )
     )
 

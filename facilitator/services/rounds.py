@@ -17,7 +17,7 @@ from facilitator.models import (
     Stage,
     StageKind,
 )
-from facilitator.models.types import utcnow
+from facilitator.models.types import is_row_id, utcnow
 from facilitator.services.errors import ServiceError, ValidationError
 
 # The pictures a person may choose from when they check in or out, each shown with its word.
@@ -34,12 +34,17 @@ class NotYourTurn(ServiceError):
 
 def live_stage(meeting: Meeting, stage_id: object = None) -> Stage:
     """The stage a round command is about: the current one unless another reached one is named."""
-    if meeting.status is not MeetingStatus.LIVE or meeting.current_stage is None:
+    if meeting.status is not MeetingStatus.LIVE or meeting.current_position is None:
         raise ValidationError("stage_id", _("The meeting has not started."))
-    if stage_id is None:
-        return meeting.current_stage
-    stage = next((s for s in meeting.stages if s.id == stage_id), None) if type(stage_id) is int else None
-    if stage is None or not meeting.has_reached(stage):
+    if stage_id is None:  # only the stage named, not the whole agenda: this runs for every answer
+        stage = db.session.scalar(
+            select(Stage).where(Stage.meeting_id == meeting.id, Stage.position == meeting.current_position)
+        )
+        if stage is None:
+            raise ValidationError("stage_id", _("The meeting has not started."))
+        return stage
+    stage = db.session.get(Stage, stage_id) if is_row_id(stage_id) else None
+    if stage is None or stage.meeting_id != meeting.id or not meeting.has_reached(stage):
         raise ValidationError("stage_id", _("There is no such stage on the agenda."))
     return stage
 
