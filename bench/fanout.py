@@ -329,6 +329,7 @@ def drive(server: Server, rooms: list[list[ClientSpec]], steps: list[Step], load
     clients = [c for room in rooms for c in room]
     context = multiprocessing.get_context("spawn")
     workers, pipes = [], []
+    rss_idle = server.rss()  # before any client exists
     with tempfile.TemporaryDirectory() as scratch:
         outputs = [Path(scratch) / f"worker{n}.pickle" for n in range(load.workers)]
         for n in range(load.workers):
@@ -349,7 +350,6 @@ def drive(server: Server, rooms: list[list[ClientSpec]], steps: list[Step], load
             process.start()
             workers.append(process)
             pipes.append(ours)
-        rss_idle = server.rss()
         began = time.monotonic()
         connected = sum(pipe.recv() for pipe in pipes)
         connect_seconds = time.monotonic() - began
