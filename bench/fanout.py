@@ -19,6 +19,7 @@ import pickle
 import random
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -114,8 +115,6 @@ def _start(command: list[str], env: dict[str, str], workdir: Path, port: int, he
 
 
 def _free_port() -> int:
-    import socket
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -297,13 +296,16 @@ def _meeting(
 
     step(0.0, chair, "go_to", {"position": CHECK_IN})
     for phone in phones:  # the check-in burst: everyone answers within five seconds
-        answer = {"client_id": unique("in"), "text": "Hopeful, and a bit nervous", "feeling": "hopeful"}
-        answer["stage_id"] = stages[CHECK_IN]
+        answer = {
+            "client_id": unique("in"),
+            "stage_id": stages[CHECK_IN],
+            "text": "Hopeful",
+            "feeling": "hopeful",
+        }
         step(rng.uniform(0.5, 5.5), phone, "contribute", answer)
     step(7.0, chair, "go_to", {"position": OFFERS})
     for k in range(12):
-        offer = {"client_id": unique("offer"), "text": "This is what I can do to help: school runs"}
-        offer["stage_id"] = stages[OFFERS]
+        offer = {"client_id": unique("offer"), "stage_id": stages[OFFERS], "text": "I can do the school runs"}
         step(8.0 + 2 * k, rng.choice(phones), "contribute", offer)
     adder = rng.choice(family)
     added = action(adder, f"Take Sam to school on Mondays ({number})", "Monday")
@@ -316,7 +318,7 @@ def _meeting(
         step(38.0 + 2 * k, writer, "add_action", {"client_id": unique("family"), **private}, "family")
     step(48.0, rng.choice(family), "end_private_time", {}, "everyone")
     for k in range(6):
-        offer = {"client_id": unique("offer"), "text": "I can ring every Friday", "stage_id": stages[OFFERS]}
+        offer = {"client_id": unique("offer"), "stage_id": stages[OFFERS], "text": "I can ring every Friday"}
         step(50.0 + 2 * k, rng.choice(phones), "contribute", offer)
     return steps
 
