@@ -98,35 +98,38 @@ class Client:
         if self.relay:
             if event == "relayed":
                 self.result.received.append(Received(self.spec.index, data["key"], event, at))
-                if data.get("sync") and self.spec.role != "family":
-                    asyncio.ensure_future(self.sio.call("sync", {}, timeout=60))
+                if data.get("sync"):
+                    self.sync_as_a_page_does()
             return
         if event in MEASURED or event == "people_changed":
             self.result.received.append(Received(self.spec.index, data.get("version"), event, at))
         if event == "action_saved":
             self.actions[data["action"]["id"]] = data["action"]
-        if event == "private_time_changed" and self.spec.role != "family":
-            # What the pages do: all but the family's phones ask again, to show or hide the meeting.
+        if event == "private_time_changed":
+            self.sync_as_a_page_does()
+
+    def sync_as_a_page_does(self) -> None:
+        """Private time started or ended: all but the family's phones ask again (meeting.js)."""
+        if self.spec.role != "family":
             asyncio.ensure_future(self.sio.call("sync", {}, timeout=60))
 
     async def send(self, step: Step, key: str) -> Sent:
+        if self.relay:
+            to = "family" if step.audience == "family" else "all"
+            message = {"key": key, "to": to, "body": step.payload, "sync": step.audience == "everyone"}
+            sent = time.monotonic()
+            ack = await self.sio.call("submit", message, timeout=60)
+            return Sent(step, sent, key=key, error=None if ack.get("ok") else str(ack))
         payload = dict(step.payload)
-        if (
-            step.command == "edit_action" and not self.relay
-        ):  # the action this phone added, at the revision it last saw
+        if step.command == "edit_action":  # the action this phone added, at the revision it last saw
             mine = [
                 a for a in self.actions.values() if a["proposed_by"] is None and a["what"] == payload["what"]
             ]
             if not mine:
                 return Sent(step, time.monotonic(), error="the action to edit never arrived")
-            payload.update(action_id=mine[-1]["id"], revision=mine[-1]["revision"])
-            payload["what"] += " (changed)"
-        if self.relay:
-            sent = time.monotonic()
-            message = {"key": key, "to": "family" if step.audience == "family" else "all", "body": payload}
-            message["sync"] = step.audience == "everyone"
-            ack = await self.sio.call("submit", message, timeout=60)
-            return Sent(step, sent, key=key, error=None if ack.get("ok") else str(ack))
+            payload.update(
+                action_id=mine[-1]["id"], revision=mine[-1]["revision"], what=payload["what"] + " (changed)"
+            )
         sent = time.monotonic()
         ack = await self.sio.call(step.command, payload, timeout=60)
         if not ack.get("ok"):
