@@ -146,9 +146,7 @@ def holds(result: dict) -> bool:
     )
 
 
-def capacity(
-    start: int, load: fanout.Load, database_url: str | None, step_limit: int
-) -> tuple[int, list[dict]]:
+def capacity(start: int, load: fanout.Load, postgres: str | None, step_limit: int) -> tuple[int, list[dict]]:
     """Grow the number of meetings by half until one process fails, then halve the gap."""
     tried: list[dict] = []
 
@@ -156,7 +154,7 @@ def capacity(
         result = fanout.run(
             "product",
             fanout.Load(meetings, CAPACITY_PEOPLE, load.workers, load.spread, load.seed),
-            database_url,
+            postgres,
         )
         tried.append(result)
         print(
@@ -206,7 +204,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=4, help="load-generating processes")
     parser.add_argument("--spread", type=float, default=30.0, help="seconds over which the meetings start")
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--database", help="the product's DATABASE_URL (default: a fresh SQLite file)")
+    parser.add_argument(
+        "--postgres",
+        help="run the product on PostgreSQL: a fresh database for each run, made on this server "
+        "(e.g. postgresql://127.0.0.1:5432/test); default: a fresh SQLite file",
+    )
     parser.add_argument(
         "--capacity-steps", type=int, default=6, help="runs for the capacity search (0: none)"
     )
@@ -230,11 +232,11 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         relay = fanout.run("relay", load)
-        product = fanout.run("product", load, args.database)
+        product = fanout.run("product", load, args.postgres)
         print(side_by_side(product, relay), "\n", flush=True)
     if "capacity" in parts and args.capacity_steps:
         print("Capacity search, meetings of 30:", flush=True)
-        found, tried = capacity(args.meetings, load, args.database, args.capacity_steps)
+        found, tried = capacity(args.meetings, load, args.postgres, args.capacity_steps)
         print(capacity_table(found, tried), flush=True)
     return 0
 

@@ -25,12 +25,14 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
 
 from bench.clients import MEASURED, ClientSpec, Step, WorkerResult, work
+from bench.databases import fresh_postgres_database
 
 ROOT = Path(__file__).resolve().parents[1]
 FAMILY_SHARE = 2 / 3
@@ -386,13 +388,19 @@ def drive(server: Server, rooms: list[list[ClientSpec]], steps: list[Step], load
     }
 
 
-def run(target: str, load: Load, database_url: str | None = None) -> dict:
-    """One measured run of `target` ("product" or "relay") under `load`."""
-    with tempfile.TemporaryDirectory() as workdir:
+def run(target: str, load: Load, postgres: str | None = None) -> dict:
+    """One measured run of `target` ("product" or "relay") under `load`. The product runs on a
+    fresh SQLite file, or on a fresh database made on the PostgreSQL server `postgres` names."""
+    with tempfile.TemporaryDirectory() as workdir, ExitStack() as held:
         workdir = Path(workdir)
         sockets = load.meetings * (load.people + 2)
         if target == "product":
-            env = product_environment(workdir, database_url)
+            url = (
+                held.enter_context(fresh_postgres_database(postgres, "facilitator_bench"))
+                if postgres
+                else None
+            )
+            env = product_environment(workdir, url)
             rooms, participant_of, stage_ids = product_clients(load, env)
             server = start_product(workdir, env, sockets)
         else:

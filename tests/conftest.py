@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import pytest
 
@@ -41,29 +40,15 @@ def fresh_postgres_database(prefix: str):
     """An empty PostgreSQL database of its own, dropped afterwards; a skip (a failure under
     CI=true) when PostgreSQL is not reachable."""
     import psycopg2
-    from sqlalchemy.engine import make_url
 
-    server = make_url(POSTGRES_URL)
-    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
-    try:
-        admin = psycopg2.connect(
-            host=server.host,
-            port=server.port,
-            user=server.username,
-            dbname=server.database,
-            connect_timeout=5,
-        )
-    except psycopg2.OperationalError as error:
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL}: {error}")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    from bench.databases import fresh_postgres_database as fresh
+
+    with ExitStack() as held:
+        try:
+            url = held.enter_context(fresh(POSTGRES_URL, prefix))
+        except psycopg2.OperationalError as error:
+            pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL}: {error}")
+        yield url
 
 
 @pytest.fixture(scope="session")
