@@ -53,6 +53,11 @@ def _mb(value: float) -> str:
     return f"{value / 1024 / 1024:.1f}"
 
 
+def per_socket(result: dict) -> float:
+    """Memory the server gained from idle to everyone connected, per socket."""
+    return (result["rss_connected"] - result["rss_idle"]) / max(1, result["connected"])
+
+
 def side_by_side(product: dict, relay: dict) -> str:
     """The product's figures beside the bare relay's, and their ratio."""
 
@@ -61,7 +66,6 @@ def side_by_side(product: dict, relay: dict) -> str:
         return "-" if not b or math.isnan(a) or math.isnan(b) else f"{a / b:.2f}x"
 
     sockets = product["connected"]
-    per_socket = lambda r: (r["rss_connected"] - r["rss_idle"]) / max(1, r["connected"])
     rows = [
         ("sockets connected", f"{product['connected']}", f"{relay['connected']}", ""),
         (
