@@ -109,8 +109,10 @@ class Client:
             self.sync_as_a_page_does()
 
     def sync_as_a_page_does(self) -> None:
-        """Private time started or ended: all but the family's phones ask again (meeting.js)."""
-        if self.spec.role != "family":
+        """Private time started or ended: the chair's console loads again, and asks again (here,
+        a `sync`). Every other page is sent its new view with the news, or takes the news as
+        it is (meeting.js)."""
+        if self.spec.role == "chair":
             asyncio.ensure_future(self.sio.call("sync", {}, timeout=60))
 
     async def send(self, step: Step, key: str) -> Sent:

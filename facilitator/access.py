@@ -32,6 +32,18 @@ class MeetingRole(StrEnum):
     MINUTE_TAKER = MemberRole.MINUTE_TAKER.value
 
 
+class View(StrEnum):
+    """How much of a meeting a viewer sees. Everyone with the same view of a meeting at the
+    same version is sent the same snapshot (their own details, `you`, aside)."""
+
+    NOTHING = "nothing"  # someone in the lobby: where they stand, nothing of the meeting
+    WAITING = "waiting"  # shut out by private family time: that it is on, nothing more
+    WAITING_CHAIR = "waiting_chair"  # the same, and the lobby, which the chairs keep
+    CHAIRS = "chairs"  # everything said, whole; everyone, lobby included
+    ROOM = "room"  # each round as the chair shows it; the people let in
+    FAMILY = "family"  # the room's view and the notes kept within the family
+
+
 class ViewerKind(StrEnum):
     ANONYMOUS = "anonymous"
     CHAIR = "chair"
@@ -137,7 +149,7 @@ def viewer_in(meeting: Meeting, device_token: str | None, screen_token: str | No
     in it, else the person on this phone."""
     if screen_token is not None:
         shown = running.meeting_for_screen(screen_token)
-        return Viewer(ViewerKind.SCREEN, screen_of=meeting.id) if shown is meeting else ANONYMOUS
+        return room_screen(meeting) if shown is meeting else ANONYMOUS
     viewer = current_viewer()
     if viewer.is_chair and may_view(viewer, meeting):
         return viewer
@@ -234,16 +246,46 @@ def may_connect(viewer: Viewer) -> bool:
     return viewer.kind is not ViewerKind.ANONYMOUS
 
 
+def view_of(viewer: Viewer, meeting: Meeting) -> View:
+    """Which view of the meeting the viewer gets now."""
+    if shut_out(viewer, meeting):
+        return View.WAITING_CHAIR if viewer.is_chair else View.WAITING
+    if not may_see_content(viewer, meeting):
+        return View.NOTHING
+    if viewer.is_chair:
+        return View.CHAIRS
+    return View.FAMILY if may_see_family_notes(viewer, meeting) else View.ROOM
+
+
+def chairs_view(meeting: Meeting) -> View:
+    """The view every chair with a role in the meeting gets now."""
+    return View.WAITING_CHAIR if meeting.in_private_time else View.CHAIRS
+
+
+def room_screen(meeting: Meeting) -> Viewer:
+    """The meeting's room screen, as the server knows it once its token has been checked."""
+    return Viewer(ViewerKind.SCREEN, screen_of=meeting.id)
+
+
 def may_see_content(viewer: Viewer, meeting: Meeting) -> bool:
     """What is said and planned in a meeting: its chairs, its room screen, and people let in
     from the lobby; during private family time, not those it shuts out."""
     if shut_out(viewer, meeting):
         return False
+    if viewer.is_screen or viewer.is_participant:
+        return in_the_room(viewer, meeting)
+    return may_view(viewer, meeting)
+
+
+def in_the_room(viewer: Viewer, meeting: Meeting) -> bool:
+    """The meeting's room screen, and the people let in from the lobby: private family time
+    aside, those who see what the room sees."""
     if viewer.is_screen:
         return viewer.screen_of == meeting.id
-    if viewer.is_participant:
-        person = viewer.participant
-        return (
-            person is not None and person.meeting_id == meeting.id and person.admission is Admission.ADMITTED
-        )
-    return may_view(viewer, meeting)
+    person = viewer.participant
+    return (
+        viewer.is_participant
+        and person is not None
+        and person.meeting_id == meeting.id
+        and person.admission is Admission.ADMITTED
+    )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 
 from facilitator import __version__, access
-from facilitator.access import Viewer
+from facilitator.access import View, Viewer, ViewerKind
 from facilitator.extensions import socketio
 from facilitator.live import rooms, snapshot
 from facilitator.models import (
@@ -97,13 +97,28 @@ def people_changed(meeting: Meeting) -> None:
 
 def private_time_changed(meeting: Meeting) -> None:
     """To everyone in the meeting, shut out or not: private family time started or ended.
-    It carries nothing else; those shut out show their waiting page, and call `sync` when it ends."""
-    people = [rooms.person(p.id) for p in meeting.participants if p.admission is Admission.ADMITTED]
-    _emit(
-        "private_time_changed",
-        {"version": meeting.version, "private_time": snapshot.private_time(meeting)},
-        [rooms.chairs(meeting.id), rooms.screen(meeting.id), *people],
+
+    Everyone whose view of the meeting changes with it (the chairs, the room screen, the
+    professionals) receives the new view with the news, as `sync` would answer it but for
+    `you`, so no page has to ask; one snapshot is built per view, not per socket. The
+    family's view is the same either way: they receive the news alone."""
+    news = {"version": meeting.version, "private_time": snapshot.private_time(meeting)}
+    views: dict[View, list[str]] = {access.chairs_view(meeting): [rooms.chairs(meeting.id)]}
+    views.setdefault(access.view_of(access.room_screen(meeting), meeting), []).append(
+        rooms.screen(meeting.id)
     )
+    family = []
+    for p in meeting.participants:
+        if p.admission is not Admission.ADMITTED:
+            continue
+        if p.is_family:
+            family.append(rooms.person(p.id))
+        else:
+            view = access.view_of(Viewer(ViewerKind.PARTICIPANT, participant=p), meeting)
+            views.setdefault(view, []).append(rooms.person(p.id))
+    _emit("private_time_changed", news, family)
+    for view, to in views.items():
+        _emit("private_time_changed", {**news, "snapshot": snapshot.of_view(view, meeting)}, to)
 
 
 def contribution_added(meeting: Meeting, item: Contribution) -> None:

@@ -30,14 +30,17 @@ def everyone_in(meeting_id: int) -> list[str]:
 
 
 def for_viewer(viewer: Viewer, meeting: Meeting) -> set[str]:
-    """The rooms a socket belongs in now. A person in the lobby is in their own room only."""
+    """The rooms a socket belongs in now. A person in the lobby is in their own room only.
+
+    Private family time does not move anyone: it is kept by the broadcasts, which address
+    nobody's side room while it is on. So when it ends, nobody has to be put back."""
     if viewer.is_chair:
         return {chairs(meeting.id)}
     if viewer.is_screen:
-        return {screen(meeting.id)} if access.may_see_content(viewer, meeting) else set()
+        return {screen(meeting.id)} if access.in_the_room(viewer, meeting) else set()
     if viewer.is_participant and viewer.participant is not None:
         rooms = {person(viewer.participant.id)}
-        if access.may_see_content(viewer, meeting):
+        if access.in_the_room(viewer, meeting):
             rooms.add(side(meeting.id, viewer.participant.side))
         return rooms
     return set()

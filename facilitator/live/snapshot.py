@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from facilitator import access
-from facilitator.access import Viewer
+from facilitator.access import View, Viewer
 from facilitator.extensions import db
 from facilitator.models import (
     Admission,
@@ -243,50 +243,57 @@ def plan_item(item: Outcome | PlanAction | PlanNote | PlanTerms) -> dict[str, An
     return outcome(item) if isinstance(item, Outcome) else action(item)
 
 
-def plan_of(meeting: Meeting, viewer: Viewer, known: Known = NOTHING_KNOWN) -> dict[str, Any]:
+def plan_of(meeting: Meeting, family_notes: bool, known: Known = NOTHING_KNOWN) -> dict[str, Any]:
     """The plan; notes kept within the family only for those who may see them."""
-    family = access.may_see_family_notes(viewer, meeting)
     return {
         "outcomes": [outcome(item) for item in plan.outcomes_of(meeting)],
         "actions": [action(item, known) for item in plan.actions_of(meeting)],
-        "notes": [note(item) for item in plan.notes_of(meeting) if family or not item.family_only],
+        "notes": [note(item) for item in plan.notes_of(meeting) if family_notes or not item.family_only],
         "terms": terms(plan.terms_of(meeting)),
         "agreement": agreement_of(meeting),
     }
 
 
-def people_for(viewer: Viewer, meeting: Meeting) -> list[dict[str, Any]]:
+def people_in(view: View, meeting: Meeting) -> list[dict[str, Any]]:
     """Chairs see everyone, lobby included; everyone else sees who has been let in."""
-    if viewer.is_chair:
+    if view in (View.CHAIRS, View.WAITING_CHAIR):
         return [person(p) for p in meeting.participants]
     return [person(p) for p in meeting.participants if p.admission is Admission.ADMITTED]
 
 
+def of_view(view: View, meeting: Meeting) -> dict[str, Any]:
+    """What everyone with this view of the meeting sees: the same for all of them."""
+    if view is View.NOTHING:
+        return {"version": meeting.version, "meeting": {"id": meeting.id}}
+    if view in (View.WAITING, View.WAITING_CHAIR):
+        # Only that private family time is on: the waiting page, nothing of the meeting.
+        waiting = {"id": meeting.id, "title": meeting.title, "private_time": private_time(meeting)}
+        snapshot: dict[str, Any] = {"version": meeting.version, "meeting": waiting}
+        if view is View.WAITING_CHAIR:
+            snapshot["people"] = people_in(view, meeting)  # the chairs keep the lobby
+        return snapshot
+    known = Known.of(meeting)
+    full = view is View.CHAIRS
+    return {
+        "version": meeting.version,
+        "meeting": meeting_state(meeting),
+        "people": people_in(view, meeting),
+        "contributions": [
+            contribution(item, full=full, known=known) for item in contributions.rows_of_meeting(meeting)
+        ],
+        "plan": plan_of(meeting, view is View.FAMILY, known),
+    }
+
+
 def for_viewer(viewer: Viewer, meeting: Meeting) -> dict[str, Any]:
-    """A person in the lobby sees only where they stand; everyone allowed sees the meeting."""
-    snapshot: dict[str, Any] = {"version": meeting.version, "meeting": {"id": meeting.id}}
+    """The viewer's view of the meeting, and who they are in it."""
+    view = access.view_of(viewer, meeting)
+    snapshot = of_view(view, meeting)
     if viewer.is_participant and viewer.participant is not None:
         snapshot["you"] = person(viewer.participant)
-    if access.shut_out(viewer, meeting):
-        # Only that private family time is on: the waiting page, nothing of the meeting.
-        snapshot["meeting"] = {
-            "id": meeting.id,
-            "title": meeting.title,
-            "private_time": private_time(meeting),
-        }
-        if viewer.is_chair:
-            snapshot["people"] = people_for(viewer, meeting)  # the chairs keep the lobby
-        return snapshot
-    if not access.may_see_content(viewer, meeting):
-        return snapshot
-    snapshot["meeting"] = meeting_state(meeting)
-    snapshot["people"] = people_for(viewer, meeting)
-    known = Known.of(meeting)
-    snapshot["contributions"] = [
-        contribution(item, full=viewer.is_chair, known=known) for item in contributions.rows_of_meeting(meeting)
-    ]
-    snapshot["plan"] = plan_of(meeting, viewer, known)
-    if viewer.is_participant and viewer.participant is not None:
-        # Their own scores, so the phone shows what they chose after a reload.
-        snapshot["you"]["scores"] = {str(s.stage_id): s.value for s in rounds.scores_by(viewer.participant)}
+        if "plan" in snapshot:
+            # Their own scores, so the phone shows what they chose after a reload.
+            snapshot["you"]["scores"] = {
+                str(s.stage_id): s.value for s in rounds.scores_by(viewer.participant)
+            }
     return snapshot

@@ -130,6 +130,11 @@ def stage_id_of(room, kind):
     return next(s["id"] for s in sync(room.chair)["meeting"]["stages"] if s["kind"] == kind)
 
 
+def is_the_view(changed, snapshot):
+    """A `private_time_changed` carried the view `sync` answers now, but for `you`."""
+    return changed.get("snapshot") == {key: value for key, value in snapshot.items() if key != "you"}
+
+
 def waiting_snapshot(snapshot, room):
     """What a shut-out client's sync says: that private time is on, and nothing else."""
     assert set(snapshot) <= {"version", "meeting", "you", "people"}, snapshot
@@ -203,10 +208,13 @@ def scene(app, live, room):
     started = heard["chair"].ack(room.chair, "start_private_time", {"stay": [ade.id]})
     assert started["ok"], started
     listen()
-    for record in heard.values():
+    for who, record in heard.items():
         (changed,) = [e["args"][0] for e in record.items if e.get("name") == "private_time_changed"]
-        assert set(changed) == {"version", "private_time"} and set(changed["private_time"]) == {"since"}
-        assert changed["version"] == started["version"]
+        assert changed["version"] == started["version"] and set(changed["private_time"]) == {"since"}
+        if who in ("kerry", "nan"):  # the family's view does not change: the news alone
+            assert set(changed) == {"version", "private_time"}, who
+        else:  # everyone else's does: the view they have now came with it, the waiting one or not
+            assert is_the_view(changed, record.sync(sockets[who][0])), who
 
     def family(who, command, payload):
         """A family member (or Ade) writes; the ack is theirs to hear."""
@@ -445,10 +453,27 @@ def test_what_those_shut_out_are_sent_when_it_starts_carries_nothing_else(app, r
     started = ack(room.chair, "start_private_time", {"stay": []})
     assert started["ok"], started
     assert set(started) == {"ok", "version"}
-    for socket in (room.chair, dan.socket, kerry.socket):
-        (changed,) = received(socket)
-        assert changed == {"version": started["version"], "private_time": changed["private_time"]}
+    sent = {socket: received(socket) for socket in (room.chair, dan.socket, kerry.socket)}
+    for (changed,) in sent.values():
+        assert changed["version"] == started["version"]
         assert list(changed["private_time"]) == ["since"] and type(changed["private_time"]["since"]) is int
+    ((news,),) = [sent[kerry.socket]]
+    assert news == {"version": started["version"], "private_time": news["private_time"]}
+    ((changed,),) = [sent[room.chair]]
+    assert set(changed) == {"version", "private_time", "snapshot"}
+    assert waiting_snapshot(changed["snapshot"], room) and set(changed["snapshot"]) == {
+        "version",
+        "meeting",
+        "people",
+    }
+    assert is_the_view(changed, sync(room.chair))
+    ((changed,),) = [sent[dan.socket]]
+    assert set(changed["snapshot"]) == {"version", "meeting"}  # nothing but the waiting page
+    assert changed["snapshot"]["meeting"] == {
+        "id": room.meeting.id,
+        "title": "FGC for the J. family",
+        "private_time": changed["private_time"],
+    }
     chair = sync(room.chair)
     assert chair["meeting"] == {
         "id": room.meeting.id,
@@ -638,13 +663,38 @@ def test_when_private_time_ends_everyone_sees_the_plan_but_not_the_familys_notes
     assert not in_private_time(app, scene.id)
     scene.listen()
     for who in heard:
-        changes = [
+        (changed,) = [
             e["args"][0] for e in heard[who].items[since[who] :] if e.get("name") == "private_time_changed"
         ]
-        assert changes == [{"version": ended["version"], "private_time": None}], who
+        assert changed["version"] == ended["version"] and changed["private_time"] is None, who
+        if who in ("kerry", "nan"):
+            assert set(changed) == {"version", "private_time"}, who
+        else:  # their view of the meeting is back, whole, with the news
+            assert is_the_view(changed, heard[who].sync(scene.sockets[who][-1])), who
+            assert changed["snapshot"]["meeting"]["stages"], who
     name = {"kerry": "Kerry", "chair": "Sam Patel"}[ender]
     assert history(app, scene.id) == [("private_time_started", "Sam Patel"), ("private_time_ended", name)]
     assert_everyone_sees_the_shared_plan(scene, since)
+
+
+def test_after_it_ends_everyone_hears_the_meeting_again_without_asking(app, scene):
+    """Nobody syncs: the view comes with the news, and every socket is still in its rooms,
+    Priya's too, though she reconnected while she was shut out."""
+    heard = scene.heard
+    ended = heard["kerry"].ack(scene.kerry.socket, "end_private_time", {})
+    assert ended["ok"], ended
+    scene.listen()
+    since = {who: heard[who].mark() for who in heard}
+
+    after = heard["kerry"].ack(
+        scene.kerry.socket, "add_outcome", {"client_id": "after-outcome-01", "text": "Back"}
+    )
+    assert after["ok"], after
+    scene.listen()
+    for who in heard:
+        saved = [e["args"][0] for e in heard[who].items[since[who] :] if e.get("name") == "outcome_saved"]
+        assert [(e["version"], e["outcome"]["text"]) for e in saved] == [(after["version"], "Back")], who
+        assert after["version"] == ended["version"] + 1
 
 
 def test_only_the_family_or_the_chair_can_end_it(app, scene):

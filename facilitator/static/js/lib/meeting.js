@@ -47,20 +47,24 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
         sync();
         return;
       }
-      if (!ack?.ok) return;
-      Object.assign(state, {
-        version: ack.snapshot.version,
-        meeting: ack.snapshot.meeting.stages ? ack.snapshot.meeting : null,
-        people: ack.snapshot.people ?? [],
-        contributions: ack.snapshot.contributions ?? [],
-        plan: ack.snapshot.plan ?? EMPTY_PLAN,
-        privateTime: ack.snapshot.meeting.private_time ?? null,
-        // Private family time shuts this viewer out: the snapshot says it is on, and nothing more.
-        shutOut: Boolean(ack.snapshot.meeting.private_time) && !ack.snapshot.meeting.stages,
-        you: ack.snapshot.you ?? null,
-      });
-      render(state);
+      if (ack?.ok) take(ack.snapshot);
     });
+  }
+
+  // A snapshot replaces everything this page knew; one sent with an event leaves out `you`.
+  function take(snapshot) {
+    Object.assign(state, {
+      version: snapshot.version,
+      meeting: snapshot.meeting.stages ? snapshot.meeting : null,
+      people: snapshot.people ?? [],
+      contributions: snapshot.contributions ?? [],
+      plan: snapshot.plan ?? EMPTY_PLAN,
+      privateTime: snapshot.meeting.private_time ?? null,
+      // Private family time shuts this viewer out: the snapshot says it is on, and nothing more.
+      shutOut: Boolean(snapshot.meeting.private_time) && !snapshot.meeting.stages,
+      you: snapshot.you ?? state.you,
+    });
+    render(state);
   }
 
   // Apply an event if it is the next one (or carries no change); sync on a gap.
@@ -111,11 +115,15 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
   // A closed meeting is read-only: every view is drawn again by the server, as the summary.
   socket.on("meeting_closed", () => window.location.reload());
   // Who sees what changes with private family time: the room screen, the professionals and
-  // the chairs ask the server again. The family sees the same meeting either way, so a family
-  // phone that is up to date takes the news as it is (a whole room syncing at once is slow).
+  // the chairs are sent their new view with the news. The family sees the same meeting either
+  // way, so theirs is the news alone: a phone that is up to date takes it, one behind asks.
   socket.on("private_time_changed", (event) => {
     onEvent("private_time_changed", event);
-    if (state.you?.side === "family" && state.meeting !== null && event.version === state.version + 1) {
+    if (event.snapshot) {
+      if (event.version >= state.version) take(event.snapshot);
+      return;
+    }
+    if (state.meeting !== null && event.version === state.version + 1) {
       state.version = event.version;
       state.privateTime = event.private_time;
       state.meeting.private_time = event.private_time;
