@@ -123,10 +123,14 @@ def private_time_changed(meeting: Meeting) -> None:
 
 def contribution_added(meeting: Meeting, item: Contribution) -> None:
     """What someone has just said, and the round it was said in (the talking piece may have
-    moved on). The chairs see it whole; the room sees it as the chair shows the round."""
+    moved on). The chairs see it whole; the room sees it as the chair shows the round, which
+    is often the same: then it is sent once to both."""
+    known = snapshot.Known({item.participant_id: item.participant.name}, {item.stage_id: item.stage.display})
     stage = snapshot.stage(item.stage)
-    for audience, full in ((_chairs(meeting), True), (_room(meeting), False)):
-        contribution = snapshot.contribution(item, full=full)
+    whole, shown = (snapshot.contribution(item, full=full, known=known) for full in (True, False))
+    chairs, room = _chairs(meeting), _room(meeting)
+    audiences = [(chairs + room, whole)] if whole == shown else [(chairs, whole), (room, shown)]
+    for audience, contribution in audiences:
         _emit(
             "contribution_added",
             {"version": meeting.version, "contribution": contribution, "stage": stage},
