@@ -14,6 +14,7 @@ from typing import Any
 from flask import request
 from flask_babel import gettext as _
 from flask_socketio import join_room, leave_room
+from sqlalchemy import bindparam, select
 
 from facilitator import access
 from facilitator.access import Viewer
@@ -42,6 +43,12 @@ def payload_of(payload: Any, *allowed: str) -> dict[str, Any]:
     return payload
 
 
+# Built once: SQLAlchemy keeps a statement's cache key, instead of working it out again for
+# every command (a third of the time of loading the meeting).
+_READ = select(Meeting).where(Meeting.id == bindparam("id")).execution_options(populate_existing=True)
+_LOCK = _READ.with_for_update()
+
+
 def identify(*, reading: bool = False) -> tuple[Viewer, Meeting]:
     """Who this socket is in the meeting it follows, worked out again from the database.
 
@@ -50,7 +57,7 @@ def identify(*, reading: bool = False) -> tuple[Viewer, Meeting]:
     A closed meeting is read-only: only `sync` (`reading`) still answers."""
     following = connections.of(request.sid)
     meeting = (
-        db.session.get(Meeting, following.meeting_id, with_for_update=not reading, populate_existing=True)
+        db.session.scalars(_READ if reading else _LOCK, {"id": following.meeting_id}).one_or_none()
         if following is not None
         else None
     )

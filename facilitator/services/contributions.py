@@ -113,10 +113,10 @@ def add(
     stage = rounds.live_stage(meeting, stage_id)
     if not takes_answers(stage):
         raise ValidationError("text", _("This part of the meeting does not take answers."))
-    contribution = Contribution(  # by relationship: the broadcast reads both without a lookup
+    contribution = Contribution(
         meeting_id=meeting.id,
-        stage=stage,
-        participant=person,
+        stage_id=stage.id,
+        participant_id=person.id,
         client_id=client_id,
         text=text,
         kind=_kind(stage, person, kind),

@@ -120,7 +120,9 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
   socket.on("private_time_changed", (event) => {
     onEvent("private_time_changed", event);
     if (event.snapshot) {
-      if (event.version >= state.version) take(event.snapshot);
+      // A phone that connected while shut out has not had its own scores yet: it asks.
+      if (event.snapshot.plan && state.you && !state.you.scores) sync();
+      else if (event.version >= state.version) take(event.snapshot);
       return;
     }
     if (state.meeting !== null && event.version === state.version + 1) {
