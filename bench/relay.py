@@ -23,6 +23,18 @@ socketio = SocketIO(app, async_mode="eventlet", cors_allowed_origins=[])
 SIDES = {"chair", "screen", "family", "professional"}
 meeting_of: dict[str, int] = {}  # socket id -> the meeting it follows
 
+# As the product does (facilitator/live/__init__.py): the Socket.IO path is routed, so that an
+# event's request context keeps no routing error and its traceback, a cycle per event.
+for websocket, methods in ((False, ["GET", "POST"]), (True, ["GET"])):
+    app.add_url_rule(
+        "/socket.io/",
+        f"socketio{websocket}",
+        lambda: ("", 404),
+        methods=methods,
+        strict_slashes=False,
+        websocket=websocket,
+    )
+
 
 @socketio.on("connect")
 def connect(auth=None):

@@ -38,12 +38,19 @@ def init_app(app: Flask) -> None:
         serializer=JsonPacket,
     )
     # Every event runs in a request context made from its socket's handshake, and Flask looks
-    # up that path's view. With none, each event raised a NotFound and kept it, traceback and
-    # all: a reference cycle of some sixty objects an event, most of what the garbage collector
-    # stopped the process for. The Socket.IO server answers this path before Flask sees it.
-    app.add_url_rule(
-        "/socket.io/", "socketio", _answered_by_socketio, methods=["GET", "POST"], strict_slashes=False
-    )
+    # up that path's view. With none, each event raised a NotFound (over WebSocket, a
+    # WebsocketMismatch) and kept it, traceback and all: a reference cycle of some sixty objects
+    # an event, most of what the garbage collector stopped the process for. The Socket.IO server
+    # answers this path before Flask sees it, for long-polling and WebSocket alike.
+    for websocket, methods in ((False, ["GET", "POST"]), (True, ["GET"])):
+        app.add_url_rule(
+            "/socket.io/",
+            "socketio_websocket" if websocket else "socketio",
+            _answered_by_socketio,
+            methods=methods,
+            strict_slashes=False,
+            websocket=websocket,
+        )
 
 
 def _answered_by_socketio() -> NoReturn:

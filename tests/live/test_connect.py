@@ -3,6 +3,8 @@
 import time
 
 import pytest
+from flask import request
+from werkzeug.test import EnvironBuilder
 
 from tests.conftest import CHAIR_EMAIL
 
@@ -58,3 +60,16 @@ def test_malformed_commands_get_an_error_ack_and_the_connection_survives(auth, c
     assert ack["ok"] is False and ack["error"]["code"] == "internal"
     assert socket.is_connected()
     assert socket.emit("clock", callback=True)["ok"] is True
+
+
+@pytest.mark.parametrize(
+    "headers", [{}, {"Upgrade": "websocket", "Connection": "Upgrade"}], ids=["long-polling", "websocket"]
+)
+def test_an_events_request_context_keeps_no_routing_error(app, headers):
+    """Each event runs in a request context made from its socket's handshake. Were the Socket.IO
+    path not routed, every event would keep an HTTP error and its traceback: a reference cycle
+    that only the garbage collector frees, while every connection waits."""
+    environ = EnvironBuilder(path="/socket.io/", query_string="EIO=4&transport=websocket", headers=headers)
+    with app.request_context(environ.get_environ()):
+        assert request.routing_exception is None
+        assert request.url_rule.rule == "/socket.io/"
