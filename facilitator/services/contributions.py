@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from facilitator.extensions import db
@@ -38,6 +38,10 @@ ANSWERED_IN = {
 }
 SHARED_AS = (ContributionKind.WORRY, ContributionKind.WORKING_WELL, ContributionKind.BOTTOM_LINE)
 FELT_IN = {StageKind.CHECK_IN, StageKind.CHECK_OUT}
+# Asked for every answer: built once, so SQLAlchemy keeps its cache key.
+_STORED = select(Contribution).where(
+    Contribution.meeting_id == bindparam("meeting"), Contribution.client_id == bindparam("client_id")
+)
 
 
 def takes_answers(stage: Stage) -> bool:
@@ -77,9 +81,7 @@ def _feeling(stage: Stage, feeling: object) -> str | None:
 
 
 def _stored(meeting: Meeting, client_id: str) -> Contribution | None:
-    return db.session.scalar(
-        select(Contribution).where(Contribution.meeting_id == meeting.id, Contribution.client_id == client_id)
-    )
+    return db.session.scalar(_STORED, {"meeting": meeting.id, "client_id": client_id})
 
 
 def add(
@@ -115,8 +117,8 @@ def add(
         raise ValidationError("text", _("This part of the meeting does not take answers."))
     contribution = Contribution(
         meeting_id=meeting.id,
-        stage_id=stage.id,
-        participant_id=person.id,
+        stage=stage,  # held, so that telling the room of it loads nothing again
+        participant=person,
         client_id=client_id,
         text=text,
         kind=_kind(stage, person, kind),

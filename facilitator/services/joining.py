@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from facilitator.extensions import db
 from facilitator.models import Admission, Meeting, Participant, Side
@@ -24,6 +24,10 @@ from facilitator.services.errors import ValidationError
 # allows a full room, and stops a script filling a lobby.
 JOIN_WINDOW = timedelta(minutes=10)
 JOINS_PER_ADDRESS = 60
+# Every command from a phone asks this: built once, so SQLAlchemy keeps its cache key.
+_ON_DEVICE = select(Participant).where(
+    Participant.meeting_id == bindparam("meeting"), Participant.device_token_hash == bindparam("token_hash")
+)
 
 
 def new_device_token() -> str:
@@ -35,10 +39,7 @@ def person_on_device(meeting: Meeting, device_token: str | None) -> Participant 
     if not device_token or len(device_token) > 64:
         return None
     return db.session.scalar(
-        select(Participant).where(
-            Participant.meeting_id == meeting.id,
-            Participant.device_token_hash == people.hash_token(device_token),
-        )
+        _ON_DEVICE, {"meeting": meeting.id, "token_hash": people.hash_token(device_token)}
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from facilitator.extensions import db
 from facilitator.models import (
@@ -24,6 +24,8 @@ from facilitator.services.errors import ServiceError, ValidationError
 FEELINGS = ("happy", "calm", "hopeful", "unsure", "worried", "sad", "angry", "tired")
 ROUNDS = {StageKind.WELCOME, StageKind.CHECK_IN, StageKind.QUESTION_ROUND, StageKind.CHECK_OUT}
 SCALE = range(11)
+# Asked for every answer: built once, so SQLAlchemy keeps its cache key.
+_AT = select(Stage).where(Stage.meeting_id == bindparam("meeting"), Stage.position == bindparam("position"))
 
 
 class NotYourTurn(ServiceError):
@@ -37,9 +39,7 @@ def live_stage(meeting: Meeting, stage_id: object = None) -> Stage:
     if meeting.status is not MeetingStatus.LIVE or meeting.current_position is None:
         raise ValidationError("stage_id", _("The meeting has not started."))
     if stage_id is None:  # only the stage named, not the whole agenda: this runs for every answer
-        stage = db.session.scalar(
-            select(Stage).where(Stage.meeting_id == meeting.id, Stage.position == meeting.current_position)
-        )
+        stage = db.session.scalar(_AT, {"meeting": meeting.id, "position": meeting.current_position})
         if stage is None:
             raise ValidationError("stage_id", _("The meeting has not started."))
         return stage

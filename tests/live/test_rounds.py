@@ -5,7 +5,7 @@ import json
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from facilitator.extensions import db
 from facilitator.models import Admission, Contribution, Meeting, Participant, Score
@@ -80,6 +80,29 @@ def test_check_in_answers_reach_everyone_with_their_feeling(app, room):
         ("Kerry", "Nervous, but hopeful", "answer", "hopeful"),
         ("Dan", "Glad to be here", "answer", None),
     ]
+
+
+def test_an_answer_is_told_to_the_room_without_reading_the_database_again(app, room):
+    """Every answer is checked, stored and sent to everyone in one command; once stored, what it
+    was said in is already at hand: a query after the write would be one more per answer."""
+    kerry, nan = room.phone("Kerry"), room.phone("Nan")
+    room.go_to("check_in")
+    with app.app_context():
+        engine = db.engine
+    statements = []
+
+    def note(_conn, _cursor, statement, *_args):
+        statements.append(statement.split(None, 1)[0].upper())
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        answered = answer(kerry, "kerry-check-in-01", "Hopeful", feeling="hopeful")
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert answered["ok"], answered
+    assert sorted(statements[-2:]) == ["INSERT", "UPDATE"], statements  # the answer, the meeting's version
+    assert statements.count("INSERT") == 1
+    assert received(nan.socket, "contribution_added")[0]["stage"]["kind"] == "check_in"
 
 
 def test_names_only_shows_the_room_who_answered_but_not_what_they_said(app, room):
