@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from facilitator.extensions import db
-from facilitator.models import Admission, Meeting, RoundDisplay, Score, Stage, StageKind
+from facilitator.models import Admission, Contribution, Meeting, RoundDisplay, Score, Stage, StageKind
 from facilitator.services import contributions, people, rounds, running
 from facilitator.services.errors import ValidationError
 
@@ -184,3 +184,26 @@ def test_a_why_is_only_taken_once_the_scores_are_shown(scale):
     rounds.reveal(meeting)
     assert contributions.takes_answers(stage) is True
     assert say(meeting, kerry, "Because").kind.value == "reason"
+
+
+def test_two_resends_racing_store_one_answer(meeting, circle, monkeypatch):
+    """The second of two identical sends arriving at once hits the unique key, and is answered
+    with the stored answer; the meeting's version moves once, for the first."""
+    ann = circle[0]
+    first, _ = contributions.add(meeting, ann, "ann-check-in-0001", "Hopeful")
+    version = meeting.version
+    looked_up = []
+    stored_answer = contributions._stored
+
+    def not_yet_seen(meeting, client_id):
+        looked_up.append(client_id)
+        return None if len(looked_up) == 1 else stored_answer(meeting, client_id)
+
+    monkeypatch.setattr(contributions, "_stored", not_yet_seen)
+
+    stored, is_new = contributions.add(meeting, ann, "ann-check-in-0001", "Hopeful")
+
+    assert (stored.id, is_new) == (first.id, False)
+    assert len(looked_up) == 2  # it did try to store it, and then found the other one's
+    assert db.session.scalars(select(Contribution.id)).all() == [first.id]
+    assert db.session.get(Meeting, meeting.id).version == version
