@@ -80,7 +80,7 @@ def main() -> None:
     eventlet.listen = functools.partial(eventlet.listen, backlog=2048)  # as run.py
     gc.collect()  # as run.py: what lives as long as the process is left out of collections,
     gc.freeze()  # and the collector runs at the same pace
-    gc.set_threshold(20_000, 50, 1_000)  # facilitator.live.GC_THRESHOLDS, not imported: the relay stays bare
+    gc.set_threshold(20_000, 10, 1_000)  # facilitator.live.GC_THRESHOLDS, not imported: the relay stays bare
     print(f"relay on {args.port}", flush=True)
     socketio.run(app, host="127.0.0.1", port=args.port, max_size=args.max_connections, log_output=False)
 
