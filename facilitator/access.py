@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from facilitator.extensions import db
 from facilitator.models import Admission, Chair, Meeting, MeetingMember, MemberRole, Participant, Side
-from facilitator.services import joining, running
+from facilitator.services import running
 from facilitator.services.summary import Copy
 
 SESSION_CHAIR_KEY = "chair_id"
@@ -144,17 +144,18 @@ def may_administer(viewer: Viewer) -> bool:
     return viewer.is_chair and viewer.chair is not None and viewer.chair.is_admin
 
 
-def viewer_in(meeting: Meeting, device_token: str | None, screen_token: str | None = None) -> Viewer:
+def viewer_in(meeting: Meeting, on_device: Participant | None, screen_token: str | None = None) -> Viewer:
     """Who is looking at this meeting: its room screen (by its token), a chair with a role
-    in it, else the person on this phone."""
+    in it, else the person this phone joined it as (`joining.person_on_device`), if any."""
     if screen_token is not None:
         shown = running.meeting_for_screen(screen_token)
         return room_screen(meeting) if shown is meeting else ANONYMOUS
     viewer = current_viewer()
     if viewer.is_chair and may_view(viewer, meeting):
         return viewer
-    person = joining.person_on_device(meeting, device_token)
-    return ANONYMOUS if person is None else Viewer(ViewerKind.PARTICIPANT, participant=person)
+    if on_device is None or on_device.meeting_id != meeting.id:
+        return ANONYMOUS
+    return Viewer(ViewerKind.PARTICIPANT, participant=on_device)
 
 
 def stays_in_private_time(person: Participant) -> bool:

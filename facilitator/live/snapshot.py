@@ -156,8 +156,7 @@ def outcome(item: Outcome) -> dict[str, Any]:
 
 
 def _who(item: PlanAction, known: Known) -> str:
-    """`PlanAction.who_name`, without a lazy load when the person is known or there is none
-    (the services set only the ids, never the relationships)."""
+    """`PlanAction.who_name`, without a lazy load when the person is known or there is none."""
     if item.who_participant_id is None:
         return item.who_text
     name = known.names.get(item.who_participant_id)

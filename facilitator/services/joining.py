@@ -34,13 +34,19 @@ def new_device_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def person_on_device(meeting: Meeting, device_token: str | None) -> Participant | None:
-    """The person this phone joined the meeting as, if it has."""
+def device_hash(device_token: str | None) -> str | None:
+    """What a phone's device token is stored as; None for no token, or one no phone was given."""
     if not device_token or len(device_token) > 64:
         return None
-    return db.session.scalar(
-        _ON_DEVICE, {"meeting": meeting.id, "token_hash": people.hash_token(device_token)}
-    )
+    return people.hash_token(device_token)
+
+
+def person_on_device(meeting: Meeting, device_token: str | None) -> Participant | None:
+    """The person this phone joined the meeting as, if it has."""
+    token_hash = device_hash(device_token)
+    if token_hash is None:
+        return None
+    return db.session.scalar(_ON_DEVICE, {"meeting": meeting.id, "token_hash": token_hash})
 
 
 def _check_open(meeting: Meeting) -> None:

@@ -227,7 +227,7 @@ def remove_outcome(meeting: Meeting, outcome_id: object, revision: object) -> in
     return item.id
 
 
-def _who(meeting: Meeting, details: ActionDetails, keep: int | None = None) -> tuple[int | None, str]:
+def _who(meeting: Meeting, details: ActionDetails, keep: int | None = None) -> tuple[Participant | None, str]:
     """Someone let in, or words. The person an action already names stays valid (a review's
     people are listed from the meeting before, and need not have joined yet)."""
     who_id = details.who_participant_id
@@ -242,14 +242,15 @@ def _who(meeting: Meeting, details: ActionDetails, keep: int | None = None) -> t
             person = None
         if person is None:
             raise ValidationError("who_participant_id", _("Choose someone in the meeting, or write who."))
-        return person.id, ""
+        return person, ""
     who_text = _text(details.who_text, "who_text", MAX_SHORT, required=True, missing=_("Say who will do it."))
     return None, who_text
 
 
 def _apply(meeting: Meeting, action: PlanAction, details: ActionDetails, keep_who: int | None = None) -> None:
     action.what = _text(details.what, "what", MAX_WHAT, required=True, missing=_("Say what will be done."))
-    action.who_participant_id, action.who_text = _who(meeting, details, keep_who)
+    # The person, not their id: the action's broadcast names them without reading them again.
+    action.who, action.who_text = _who(meeting, details, keep_who)
     action.by_when = _text(details.by_when, "by_when", MAX_SHORT, required=False)
     action.how_we_know = _text(details.how_we_know, "how_we_know", MAX_HOW, required=False)
     action.outcome_id = None if details.outcome_id is None else _outcome(meeting, details.outcome_id).id
@@ -337,7 +338,7 @@ def edit_action(
     checked = PlanAction()
     _apply(meeting, checked, details, action.who_participant_id)  # all checked before anything changes
     _changed(meeting, action, revision, editor)
-    for field in ("what", "who_participant_id", "who_text", "by_when", "how_we_know", "outcome_id"):
+    for field in ("what", "who", "who_text", "by_when", "how_we_know", "outcome_id"):
         setattr(action, field, getattr(checked, field))
     db.session.commit()
     return action

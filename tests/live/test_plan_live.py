@@ -5,7 +5,7 @@ import json
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from facilitator.extensions import db
 from facilitator.models import Meeting, MeetingMember, Outcome, Participant, PlanAction
@@ -802,3 +802,31 @@ def test_an_action_is_given_only_to_someone_let_in(app, room, family):
         assert "Lee" not in json.dumps(refused) and "Grandad" not in json.dumps(refused)
 
     assert everything_stored(app, room.meeting.id) == before
+
+
+def test_an_action_in_private_time_is_told_to_those_who_stay_reading_who_they_are_once(app, room, family):
+    """The audience in private family time is read from the database at each send: one read of
+    who stays, not every person whole, and the person named is not read again."""
+    kerry, nan, dan, screen = family
+    assert ack(room.chair, "start_private_time", {"stay": []})["ok"]
+    room.drain()
+    with app.app_context():
+        engine = db.engine
+    statements = []
+
+    def note(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        added = add_action(kerry.socket, "kerry-private-01", "Nan has the kids", who_participant_id=nan.id)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert added["ok"], added
+    written = max(i for i, s in enumerate(statements) if s.startswith(("INSERT", "UPDATE")))
+    reads_of_people = [s for s in statements[written + 1 :] if "FROM participant" in s]
+    assert len(reads_of_people) == 1, statements
+    for socket in (nan.socket, screen):
+        (saved,) = [payload["action"] for name, payload in plan_events(socket)]
+        assert saved["who"] == {"participant_id": nan.id, "name": "Nan"}
+    assert plan_events(dan.socket) == [] and plan_events(room.chair) == []

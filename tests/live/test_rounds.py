@@ -102,6 +102,8 @@ def test_an_answer_is_told_to_the_room_without_reading_the_database_again(app, r
     assert answered["ok"], answered
     assert sorted(statements[-2:]) == ["INSERT", "UPDATE"], statements  # the answer, the meeting's version
     assert statements.count("INSERT") == 1
+    # Before it: the meeting with the person on this phone, an answer with this id, the stage.
+    assert statements[:-2] == ["SELECT"] * 3, statements
     assert received(nan.socket, "contribution_added")[0]["stage"]["kind"] == "check_in"
 
 

@@ -44,7 +44,9 @@ def test_a_command_locks_the_meeting_before_it_writes(app, auth, live, make_meet
     assert added["ok"], added
 
     locked = next(
-        i for i, s in enumerate(statements) if s.startswith("SELECT meeting.") and s.endswith("FOR UPDATE")
+        i
+        for i, s in enumerate(statements)
+        if s.startswith("SELECT meeting.") and s.endswith("FOR UPDATE OF meeting")  # the meeting's row alone
     )
     written = next(i for i, s in enumerate(statements) if s.startswith("INSERT INTO plan_action"))
     assert locked < written

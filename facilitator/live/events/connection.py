@@ -15,7 +15,7 @@ from facilitator.live.acks import ok, refused
 from facilitator.live.commands import Refused, command, identify, payload_of, place
 from facilitator.models import Meeting
 from facilitator.models.types import is_row_id
-from facilitator.services import presence, running
+from facilitator.services import joining, presence, running
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,11 @@ def connect(auth=None):
         raise ConnectionRefusedError("unauthorised")
     meeting = db.session.get(Meeting, meeting_id) if is_row_id(meeting_id) else None
     viewer = (
-        access.viewer_in(meeting, request.cookies.get(access.DEVICE_COOKIE), screen_token)
+        access.viewer_in(
+            meeting,
+            joining.person_on_device(meeting, request.cookies.get(access.DEVICE_COOKIE)),
+            screen_token,
+        )
         if meeting
         else access.ANONYMOUS
     )
