@@ -6,6 +6,9 @@
    Flask-SocketIO relay under the identical script, with their ratio.
 4. Capacity: the most meetings of 30 people one process holds with every event delivered
    and p99 under 250 ms.
+5. Calibration (`--only calibrate`, not in the default run): the relay again with a little CPU
+   spent on each submission, to show how fast its tail grows with the work done per message,
+   and where the product's own work puts it.
 
 Figures are printed, never asserted: a benchmark reports, the tests decide.
 """
@@ -23,6 +26,7 @@ from bench import fanout
 
 P99_LIMIT_MS = 250.0
 CAPACITY_PEOPLE = 30
+CALIBRATION_WORK_MS = (0.25, 0.5, 1.0, 2.0)
 
 
 def machine() -> str:
@@ -89,6 +93,12 @@ def side_by_side(product: dict, relay: dict) -> str:
             f"{product['cpu_percent']:.0f}",
             f"{relay['cpu_percent']:.0f}",
             ratio("cpu_percent"),
+        ),
+        (
+            "server CPU per submission, ms",
+            f"{cpu_per_step_ms(product):.2f}",
+            f"{cpu_per_step_ms(relay):.2f}",
+            f"{cpu_per_step_ms(product) / cpu_per_step_ms(relay):.2f}x",
         ),
         ("server RSS idle MB", _mb(product["rss_idle"]), _mb(relay["rss_idle"]), ""),
         ("server RSS connected MB", _mb(product["rss_connected"]), _mb(relay["rss_connected"]), ""),
@@ -199,6 +209,41 @@ def capacity_table(found: int, tried: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def cpu_per_step_ms(result: dict) -> float:
+    """The server's CPU over the script, per submission (each also fans out to its meeting)."""
+    return 1000 * result["cpu_seconds"] / max(1, result["steps"])
+
+
+def calibrate(load: fanout.Load, postgres: str | None) -> list[dict]:
+    """The bare relay, the product, the relay with more and more work per submission, and the
+    bare relay again (how much the machine drifted meanwhile)."""
+    runs = [fanout.run("relay", load), fanout.run("product", load, postgres)]
+    runs += [fanout.run("relay", load, relay_work_ms=work) for work in CALIBRATION_WORK_MS]
+    return [*runs, fanout.run("relay", load)]
+
+
+def calibration_table(runs: list[dict]) -> str:
+    bare = runs[0]["p99"]
+
+    def label(r: dict) -> str:
+        if r["target"] == "product":
+            return "product"
+        return f"relay + {r['relay_work_ms']:g} ms per submission" if r["relay_work_ms"] else "bare relay"
+
+    lines = [
+        f"Calibration: {runs[0]['meetings']} meetings x {runs[0]['people']} phones, in the order run",
+        "",
+        "| server | CPU per submission ms | p50 ms | p95 ms | p99 ms | p99 / first bare relay | delivered |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in runs:
+        lines.append(
+            f"| {label(r)} | {cpu_per_step_ms(r):.2f} | {_ms(r['p50'])} | {_ms(r['p95'])} | {_ms(r['p99'])} | "
+            f"{r['p99'] / bare:.2f}x | {r['completeness']:.2f}% |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--meetings", type=int, default=100)
@@ -216,7 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--capacity-steps", type=int, default=6, help="runs for the capacity search (0: none)"
     )
-    parser.add_argument("--only", choices=("page", "sync", "fanout", "capacity"), action="append")
+    parser.add_argument(
+        "--only", choices=("page", "sync", "fanout", "capacity", "calibrate"), action="append"
+    )
     args = parser.parse_args(argv)
     parts = set(args.only or ("page", "sync", "fanout", "capacity"))
     print(f"Machine: {machine()}\n", flush=True)
@@ -242,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
         print("Capacity search, meetings of 30:", flush=True)
         found, tried = capacity(args.meetings, load, args.postgres, args.capacity_steps)
         print(capacity_table(found, tried), flush=True)
+    if "calibrate" in parts:
+        print("Calibration: the relay with work per submission, beside the product", flush=True)
+        print(calibration_table(calibrate(load, args.postgres)), flush=True)
     return 0
 
 

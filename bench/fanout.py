@@ -146,7 +146,7 @@ def start_product(workdir: Path, env: dict[str, str], sockets: int) -> Server:
     return _start(command, env, workdir, port, "/healthz")
 
 
-def start_relay(workdir: Path, sockets: int) -> Server:
+def start_relay(workdir: Path, sockets: int, work_ms: float = 0.0) -> Server:
     port = _free_port()
     command = [
         sys.executable,
@@ -156,6 +156,8 @@ def start_relay(workdir: Path, sockets: int) -> Server:
         str(port),
         "--max-connections",
         str(sockets + 512),
+        "--work-ms",
+        str(work_ms),
     ]
     env = {
         **os.environ,
@@ -384,13 +386,15 @@ def drive(server: Server, rooms: list[list[ClientSpec]], steps: list[Step], load
         "rss_connected": rss_connected,
         "rss_peak": max([rss_connected, *(s[2] for s in server.samples)]),
         "cpu_percent": 100 * cpu / window,
+        "cpu_seconds": cpu,
         "client_cpu_percent": 100 * sum(r.cpu_seconds for r in results) / (window + connect_seconds),
     }
 
 
-def run(target: str, load: Load, postgres: str | None = None) -> dict:
+def run(target: str, load: Load, postgres: str | None = None, relay_work_ms: float = 0.0) -> dict:
     """One measured run of `target` ("product" or "relay") under `load`. The product runs on a
-    fresh SQLite file, or on a fresh database made on the PostgreSQL server `postgres` names."""
+    fresh SQLite file, or on a fresh database made on the PostgreSQL server `postgres` names.
+    The relay spends `relay_work_ms` of CPU on each submission (none: the baseline)."""
     with tempfile.TemporaryDirectory() as workdir, ExitStack() as held:
         workdir = Path(workdir)
         sockets = load.meetings * (load.people + 2)
@@ -405,7 +409,7 @@ def run(target: str, load: Load, postgres: str | None = None) -> dict:
             server = start_product(workdir, env, sockets)
         else:
             rooms, participant_of, stage_ids = relay_clients(load), {}, []
-            server = start_relay(workdir, sockets)
+            server = start_relay(workdir, sockets, relay_work_ms)
         try:
             steps = script(rooms, participant_of, stage_ids, load)
             seen = drive(server, rooms, steps, load, relay=target == "relay")
@@ -413,6 +417,7 @@ def run(target: str, load: Load, postgres: str | None = None) -> dict:
             server.stop()
     return {
         "target": target,
+        "relay_work_ms": relay_work_ms if target == "relay" else None,
         "meetings": load.meetings,
         "people": load.people,
         **seen,

@@ -4,6 +4,10 @@ It does the least a live meeting needs: a socket joins its meeting's room on con
 family's too, for a phone on the family side or the room screen), and every submission is
 re-emitted to the room it names and acknowledged. No database, no access checks: whatever
 the product costs beyond this is its own.
+
+With `--work-ms`, it first spends that much CPU on each submission, holding the event loop as
+a handler's own work would: a calibration of how the tail grows with the work done per message
+(`python -m bench --only calibrate`). The baseline is always run with none.
 """
 
 import eventlet
@@ -14,6 +18,7 @@ import argparse
 import functools
 import gc
 import resource
+import time
 
 from flask import Flask, request
 from flask_socketio import SocketIO, join_room
@@ -22,6 +27,7 @@ app = Flask(__name__)
 socketio = SocketIO(app, async_mode="eventlet", cors_allowed_origins=[])
 SIDES = {"chair", "screen", "family", "professional"}
 meeting_of: dict[str, int] = {}  # socket id -> the meeting it follows
+work_seconds = 0.0  # --work-ms
 
 # As the product does (facilitator/live/__init__.py): the Socket.IO path is routed, so that an
 # event's request context keeps no routing error and its traceback, a cycle per event.
@@ -55,9 +61,18 @@ def submit(data):
     """`{"key", "to": "all"|"family", ...}` -> re-emitted as `relayed` to that room."""
     if not isinstance(data, dict) or data.get("to") not in ("all", "family"):
         return {"ok": False}
+    if work_seconds:
+        work(work_seconds)
     room = f"m{meeting_of[request.sid]}" + (":family" if data["to"] == "family" else "")
     socketio.emit("relayed", data, to=room)
     return {"ok": True}
+
+
+def work(seconds: float) -> None:
+    """Busy, not asleep: the event loop serves nobody else meanwhile, as in a handler's work."""
+    until = time.perf_counter() + seconds
+    while time.perf_counter() < until:
+        pass
 
 
 @socketio.on("disconnect")
@@ -74,7 +89,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--max-connections", type=int, default=20_000)
+    parser.add_argument("--work-ms", type=float, default=0.0, help="CPU spent on each submission")
     args = parser.parse_args()
+    global work_seconds
+    work_seconds = args.work_ms / 1000
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, args.max_connections + 256), hard))
     eventlet.listen = functools.partial(eventlet.listen, backlog=2048)  # as run.py
