@@ -98,7 +98,7 @@ def side_by_side(product: dict, relay: dict) -> str:
             "server CPU per submission, ms",
             f"{cpu_per_step_ms(product):.2f}",
             f"{cpu_per_step_ms(relay):.2f}",
-            f"{cpu_per_step_ms(product) / cpu_per_step_ms(relay):.2f}x",
+            f"{cpu_per_step_ms(product) / cpu_per_step_ms(relay):.2f}x" if relay["cpu_seconds"] else "-",
         ),
         ("server RSS idle MB", _mb(product["rss_idle"]), _mb(relay["rss_idle"]), ""),
         ("server RSS connected MB", _mb(product["rss_connected"]), _mb(relay["rss_connected"]), ""),
@@ -290,7 +290,12 @@ def main(argv: list[str] | None = None) -> int:
         found, tried = capacity(args.meetings, load, args.postgres, args.capacity_steps)
         print(capacity_table(found, tried), flush=True)
     if "calibrate" in parts:
-        print("Calibration: the relay with work per submission, beside the product", flush=True)
+        print(
+            "Running the bare relay, the product, the relay with "
+            + ", ".join(f"{work:g}" for work in CALIBRATION_WORK_MS)
+            + " ms of work per submission, and the bare relay again",
+            flush=True,
+        )
         print(calibration_table(calibrate(load, args.postgres)), flush=True)
     return 0
 

@@ -1,0 +1,58 @@
+"""What `make bench` prints: each figure beside the baseline it is compared with."""
+
+from bench.__main__ import calibration_table, side_by_side
+
+
+def result(target, p99, work=None, cpu=12.0):
+    return {
+        "target": target,
+        "relay_work_ms": work,
+        "meetings": 100,
+        "people": 30,
+        "connected": 3200,
+        "steps": 6000,
+        "failed": 0,
+        "failures": [],
+        "expected": 100,
+        "delivered": 100,
+        "completeness": 100.0,
+        "p50": 3.0,
+        "p95": 7.0,
+        "p99": p99,
+        "max": 90.0,
+        "cpu_seconds": cpu,
+        "cpu_percent": 20.0,
+        "rss_idle": 100 << 20,
+        "rss_connected": 300 << 20,
+        "rss_peak": 310 << 20,
+        "server_sockets": 3201,
+        "connect_seconds": 2.0,
+        "client_cpu_percent": 30.0,
+        "private_leaks": 0,
+        "meetings_in_private_time": 100,
+        "by_command": {},
+    }
+
+
+def test_each_calibration_run_is_set_beside_the_first_bare_relay():
+    table = calibration_table(
+        [
+            result("relay", 14.0, 0.0),
+            result("product", 42.0, cpu=24.0),
+            result("relay", 21.0, 0.5),
+            result("relay", 28.0, 0.0),
+        ]
+    ).splitlines()
+    rows = [line for line in table if line.startswith("| ") and not line.startswith("| server")]
+    assert rows == [
+        "| bare relay | 2.00 | 3.0 | 7.0 | 14.0 | 1.00x | 100.00% |",
+        "| product | 4.00 | 3.0 | 7.0 | 42.0 | 3.00x | 100.00% |",
+        "| relay + 0.5 ms per submission | 2.00 | 3.0 | 7.0 | 21.0 | 1.50x | 100.00% |",
+        "| bare relay | 2.00 | 3.0 | 7.0 | 28.0 | 2.00x | 100.00% |",
+    ]
+
+
+def test_the_fan_out_shows_cpu_per_submission_beside_the_relay():
+    lines = side_by_side(result("product", 42.0, cpu=24.0), result("relay", 14.0, 0.0)).splitlines()
+    assert "| server CPU per submission, ms | 4.00 | 2.00 | 2.00x |" in lines
+    assert "| latency p99 ms | 42.0 | 14.0 | 3.00x |" in lines
