@@ -59,6 +59,15 @@ _READ = (
 _LOCK = _READ.with_for_update(of=Meeting)
 
 
+def meeting_and_person(meeting_id: int, *, lock: bool = False) -> tuple[Meeting, Participant | None] | None:
+    """The meeting and the person this socket's phone joined it as, in one statement; None
+    for no such meeting. With `lock`, the meeting's row is locked (on PostgreSQL)."""
+    return db.session.execute(
+        _LOCK if lock else _READ,
+        {"id": meeting_id, "token_hash": joining.device_hash(request.cookies.get(access.DEVICE_COOKIE))},
+    ).one_or_none()
+
+
 def identify(*, reading: bool = False) -> tuple[Viewer, Meeting]:
     """Who this socket is in the meeting it follows, worked out again from the database.
 
@@ -66,17 +75,7 @@ def identify(*, reading: bool = False) -> tuple[Viewer, Meeting]:
     checks (private family time, closing) cannot change in another process before it writes.
     A closed meeting is read-only: only `sync` (`reading`) still answers."""
     following = connections.of(request.sid)
-    found = (
-        db.session.execute(
-            _READ if reading else _LOCK,
-            {
-                "id": following.meeting_id,
-                "token_hash": joining.device_hash(request.cookies.get(access.DEVICE_COOKIE)),
-            },
-        ).one_or_none()
-        if following is not None
-        else None
-    )
+    found = meeting_and_person(following.meeting_id, lock=not reading) if following is not None else None
     if found is None:
         raise Refused("unauthorised", _("This connection is not following a meeting."))
     meeting, on_device = found

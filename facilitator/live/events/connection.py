@@ -12,10 +12,10 @@ from facilitator import access
 from facilitator.extensions import db, socketio
 from facilitator.live import broadcast, connections, snapshot
 from facilitator.live.acks import ok, refused
-from facilitator.live.commands import Refused, command, identify, payload_of, place
+from facilitator.live.commands import Refused, command, identify, meeting_and_person, payload_of, place
 from facilitator.models import Meeting
 from facilitator.models.types import is_row_id
-from facilitator.services import joining, presence, running
+from facilitator.services import presence, running
 
 log = logging.getLogger(__name__)
 
@@ -35,16 +35,9 @@ def connect(auth=None):
         return
     if screen_token is not None and not isinstance(screen_token, str):
         raise ConnectionRefusedError("unauthorised")
-    meeting = db.session.get(Meeting, meeting_id) if is_row_id(meeting_id) else None
-    viewer = (
-        access.viewer_in(
-            meeting,
-            joining.person_on_device(meeting, request.cookies.get(access.DEVICE_COOKIE)),
-            screen_token,
-        )
-        if meeting
-        else access.ANONYMOUS
-    )
+    found = meeting_and_person(meeting_id) if is_row_id(meeting_id) else None
+    meeting, on_device = found if found is not None else (None, None)
+    viewer = access.viewer_in(meeting, on_device, screen_token) if meeting else access.ANONYMOUS
     if meeting is None or not access.may_connect(viewer):
         raise ConnectionRefusedError("unauthorised")
     person = viewer.participant if viewer.is_participant else None
