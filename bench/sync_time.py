@@ -121,7 +121,8 @@ class Meetingroom:
         for number, (name, relation, side, flags) in enumerate(PEOPLE):
             token = joining.new_device_token()
             person = joining.join(meeting, name, relation, side, token, f"10.0.0.{number}")
-            joining.admit(meeting, person.id, flags=flags)
+            joining.correct(meeting, person.id, flags=list(flags or []))
+            joining.admit(meeting, person.id)
             self.tokens[name] = token
         self.people = {p.name: p.id for p in meeting.participants}
 

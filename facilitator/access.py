@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from flask import g, session
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from facilitator.extensions import db
 from facilitator.models import Admission, Chair, Meeting, MeetingMember, MemberRole, Participant, Side
@@ -158,11 +158,16 @@ def viewer_in(meeting: Meeting, on_device: Participant | None, screen_token: str
     return Viewer(ViewerKind.PARTICIPANT, participant=on_device)
 
 
+def would_stay(person: Participant) -> bool:
+    """Whether someone is of those who stay in private family time: the family, and the
+    professionals the family chose (an advocate, an interpreter)."""
+    return person.side is Side.FAMILY or person.may_stay_in_private_time
+
+
 def stays_in_private_time(person: Participant) -> bool:
-    """The family, and the professionals they chose to stay (an advocate, an interpreter)."""
-    return person.admission is Admission.ADMITTED and (
-        person.side is Side.FAMILY or person.may_stay_in_private_time
-    )
+    """Those of the family's side let in, unless they were let in during private time and the
+    family has not welcomed them yet (nobody acquires the family's view by being let in)."""
+    return person.admission is Admission.ADMITTED and would_stay(person) and not person.waits_for_family
 
 
 def shut_out(viewer: Viewer, meeting: Meeting) -> bool:
@@ -177,6 +182,15 @@ def shut_out(viewer: Viewer, meeting: Meeting) -> bool:
     return False  # the room screen is in the family's room
 
 
+# What the chairs may still do while private family time shuts them out: keep the lobby, and
+# end it. Every other command from someone shut out is refused before any service runs.
+CHAIRS_WHILE_SHUT_OUT = frozenset({"admit", "admit_all", "decline", "correct", "lobby", "end_private_time"})
+
+
+def may_while_shut_out(viewer: Viewer, command: str) -> bool:
+    return viewer.is_chair and command in CHAIRS_WHILE_SHUT_OUT
+
+
 def may_see_family_notes(viewer: Viewer, meeting: Meeting) -> bool:
     """Notes kept "within the family": the family, always; the room screen and those who stay,
     only while private time is on. Never the chairs or the other professionals."""
@@ -184,7 +198,9 @@ def may_see_family_notes(viewer: Viewer, meeting: Meeting) -> bool:
         person = viewer.participant
         if person.meeting_id != meeting.id or person.admission is not Admission.ADMITTED:
             return False
-        return person.side is Side.FAMILY or (meeting.in_private_time and person.may_stay_in_private_time)
+        if meeting.in_private_time:
+            return stays_in_private_time(person)
+        return person.side is Side.FAMILY
     return viewer.is_screen and viewer.screen_of == meeting.id and meeting.in_private_time
 
 
@@ -193,6 +209,15 @@ def may_end_private_time(viewer: Viewer, meeting: Meeting) -> bool:
     if viewer.is_participant:
         return may_contribute(viewer, meeting) and viewer.participant.side is Side.FAMILY
     return may_run(viewer, meeting)
+
+
+def may_welcome(viewer: Viewer, meeting: Meeting) -> bool:
+    """During private family time, the family decides who joins them."""
+    return (
+        meeting.in_private_time
+        and may_contribute(viewer, meeting)
+        and viewer.participant.side is Side.FAMILY
+    )
 
 
 def may_contribute(viewer: Viewer, meeting: Meeting) -> bool:
@@ -211,6 +236,29 @@ def may_edit_plan(viewer: Viewer, meeting: Meeting) -> bool:
 def may_propose_actions(viewer: Viewer, meeting: Meeting) -> bool:
     """Professionals let in propose actions, which wait for the family or the chair to accept."""
     return may_contribute(viewer, meeting) and viewer.participant.side is Side.PROFESSIONAL
+
+
+def capabilities(viewer: Viewer, meeting: Meeting) -> dict[str, bool]:
+    """What the viewer may do, sent with every snapshot: pages and scripts show what this says,
+    and never work it out again from sides, flags or roles; each command checks again. It is
+    what the viewer may do whenever private family time does not shut them out (that is state
+    the page has), so it changes only when who they are changes (`identity_changed`). The same
+    rules as the `may_*` functions above, which a test holds to."""
+    person = viewer.participant if viewer.is_participant else None
+    let_in = person is not None and in_the_room(viewer, meeting)
+    family = let_in and person.side is Side.FAMILY
+    runs = may_run(viewer, meeting)
+    return {
+        "contribute": let_in,
+        "edit_plan": family or (viewer.is_chair and may_view(viewer, meeting)),
+        "propose_actions": let_in and not family,
+        "write_notes": family,
+        "respond_to_plan": (let_in and person.is_referrer) or runs,
+        "end_private_time": family or runs,
+        "welcome": family,
+        "run": runs,
+        "manage": may_manage(viewer, meeting),
+    }
 
 
 def name_of(viewer: Viewer) -> str:
@@ -290,3 +338,100 @@ def in_the_room(viewer: Viewer, meeting: Meeting) -> bool:
         and person.meeting_id == meeting.id
         and person.admission is Admission.ADMITTED
     )
+
+
+# Who receives what. Every event the server publishes is of a kind listed here with the
+# views that receive it; an item's own audience narrows that ("family": the family's notes;
+# "person:<id>": that person's phones alone). `live/broadcast.py` asks `receives` for each
+# event and each recipient, with the recipients read from the database as it sends.
+CONTENT_VIEWS = frozenset({View.CHAIRS, View.ROOM, View.FAMILY})
+EVERY_VIEW = frozenset(View)
+EVENT_VIEWS: dict[str, frozenset[View]] = {
+    "meeting_changed": CONTENT_VIEWS,
+    # The chairs keep the lobby during private family time.
+    "people_changed": CONTENT_VIEWS | {View.WAITING_CHAIR},
+    "private_time_changed": EVERY_VIEW - {View.NOTHING},
+    "contribution_added": CONTENT_VIEWS,
+    "round_changed": CONTENT_VIEWS,
+    "outcome_saved": CONTENT_VIEWS,
+    "outcome_removed": CONTENT_VIEWS,
+    "action_saved": CONTENT_VIEWS,
+    "action_removed": CONTENT_VIEWS,
+    "note_saved": CONTENT_VIEWS,
+    "note_removed": CONTENT_VIEWS,
+    "terms_saved": CONTENT_VIEWS,
+    "agreement_changed": CONTENT_VIEWS,
+    "meeting_closed": EVERY_VIEW,
+    # To one person, whatever they may see: let in or turned away, what they may see has
+    # changed, taken off the list.
+    "admission_changed": EVERY_VIEW,
+    "identity_changed": EVERY_VIEW,
+    "person_removed": EVERY_VIEW,
+}
+FAMILY_ONLY = "family"
+
+
+def one_person(participant_id: int) -> str:
+    """The audience of an event for one person's phones alone."""
+    return f"person:{participant_id}"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A room that reaches someone following the meeting, and the view they have now."""
+
+    room: str
+    view: View
+    person_id: int | None = None  # a person's phones; None for the chairs and the room screen
+    family: bool = False  # of the family's side: their view is the same either side of private time
+
+
+_PEOPLE = select(
+    Participant.id,
+    Participant.meeting_id,
+    Participant.side,
+    Participant.admission,
+    Participant.may_stay_in_private_time,
+    Participant.waits_for_family,
+).where(Participant.meeting_id == bindparam("meeting"))
+_MEMBERS = select(MeetingMember.chair_id).where(MeetingMember.meeting_id == bindparam("meeting"))
+
+
+def recipients_of(meeting: Meeting) -> list[Recipient]:
+    """Everyone who may be following the meeting, by the room that reaches them and the view
+    they have, from the database now: the chairs with a role in it, its room screen (the
+    current link's only), and every person on its list (a removed person is on none)."""
+    from facilitator.live import rooms  # the live side names rooms; access decides who is in them
+
+    chairs = chairs_view(meeting)
+    found = [
+        Recipient(rooms.chair(meeting.id, chair_id), chairs)
+        for chair_id in sorted({meeting.owner_id, *db.session.scalars(_MEMBERS, {"meeting": meeting.id})})
+    ]
+    if meeting.screen_token_hash is not None:
+        screen = view_of(room_screen(meeting), meeting)
+        found.append(Recipient(rooms.screen(meeting.id, meeting.screen_token_hash), screen))
+    for person in db.session.execute(_PEOPLE, {"meeting": meeting.id}):
+        view = view_of(Viewer(ViewerKind.PARTICIPANT, participant=person), meeting)
+        found.append(Recipient(rooms.person(person.id), view, person.id, person.side is Side.FAMILY))
+    return found
+
+
+def former_person(participant_id: int) -> Recipient:
+    """Someone just taken off the meeting's list, for the one notice that they were: on no list
+    `recipients_of` reads any more, they are reached by their room alone, and see nothing."""
+    from facilitator.live import rooms
+
+    return Recipient(rooms.person(participant_id), View.NOTHING, participant_id)
+
+
+def receives(kind: str, audience: str, recipient: Recipient) -> bool:
+    """Whether a recipient receives an event of this kind with this item audience. A kind with
+    no audience listed reaches nobody."""
+    if recipient.view not in EVENT_VIEWS.get(kind, ()):
+        return False
+    if audience == FAMILY_ONLY:
+        return recipient.view is View.FAMILY
+    if audience.startswith("person:"):
+        return recipient.person_id is not None and audience == one_person(recipient.person_id)
+    return audience == ""

@@ -68,7 +68,7 @@ def keep_presence(app: Flask) -> None:
     def beat_and_reap() -> None:
         from facilitator.live import broadcast
         from facilitator.models import Meeting
-        from facilitator.services import presence
+        from facilitator.services import changes, presence
 
         while True:
             with app.app_context():
@@ -77,7 +77,8 @@ def keep_presence(app: Flask) -> None:
                     for meeting_id in presence.reap(stale):
                         meeting = db.session.get(Meeting, meeting_id)
                         if meeting is not None:
-                            broadcast.people_changed(meeting)
+                            changes.tell(meeting, "people_changed")
+                    broadcast.publish()
                 except Exception:  # the database is away for a moment: try again next beat
                     db.session.rollback()
                     log.exception("presence heartbeat failed")

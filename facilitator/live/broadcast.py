@@ -1,82 +1,51 @@
-"""Every server -> client emit, each with its audience.
+"""Every server -> client emit, and who receives it.
 
-Nothing else in the app calls ``socketio.emit``: this file is the whole
-outgoing protocol, so who receives what can be checked in one place. Every
-event about a meeting carries the meeting's version, and every change reaches
-every room that may see the meeting, so a client that sees a gap in versions
-knows it missed something and calls `sync`.
-
-During private family time the audiences are worked out from the database at
-the moment of sending (`_everyone`, `_room`): the room screen and the phones
-of each person who may stay, one by one. The chairs and the other
-professionals are addressed by nothing but `private_time_changed`, whatever
-rooms their sockets happen to be in.
+Changes reach clients one way: a service records events on its change (`services/changes.py`),
+commits, and `publish()` sends what was committed. Publishing reads who follows the meeting
+from the database at that moment (`access.recipients_of`) and asks `access.receives` for each
+event and each recipient; no emit here chooses its own recipients. Every event carries the
+meeting's version, so a client that sees a gap knows it missed something and calls `sync`.
 """
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Callable, Iterable
+from itertools import groupby
 
 from sqlalchemy import bindparam, select
 
 from facilitator import __version__, access
-from facilitator.access import View, Viewer, ViewerKind
+from facilitator.access import Recipient, View, Viewer
 from facilitator.extensions import db, socketio
-from facilitator.live import rooms, snapshot
+from facilitator.live import snapshot
 from facilitator.models import (
     Admission,
     Contribution,
+    LiveConnection,
     Meeting,
+    MeetingEvent,
     Outcome,
     Participant,
     PlanAction,
     PlanNote,
-    PlanTerms,
-    Side,
     Stage,
 )
-from facilitator.services import agreement, contributions
+from facilitator.services import changes, contributions, plan
 
-# What `access.stays_in_private_time` reads of each person in the meeting.
-_WHO_STAYS = select(
-    Participant.id, Participant.admission, Participant.side, Participant.may_stay_in_private_time
-).where(Participant.meeting_id == bindparam("meeting"))
+_MEETING = select(Meeting).where(Meeting.id == bindparam("id")).execution_options(populate_existing=True)
+_PEOPLE = (
+    select(Participant)
+    .where(Participant.meeting_id == bindparam("meeting"))
+    .order_by(Participant.id)
+    .execution_options(populate_existing=True)
+)
+_CONNECTIONS = select(LiveConnection.sid).where(LiveConnection.participant_id == bindparam("person"))
 
 
 def server_time_ms() -> int:
     return int(time.time() * 1000)
-
-
-def _stayers(meeting: Meeting) -> list[str]:
-    """The screen and the phones of everyone who stays in private family time, from the database
-    now: only the columns that decide it, not a whole person apiece for every plan edit."""
-    people = db.session.execute(_WHO_STAYS, {"meeting": meeting.id})
-    return [
-        rooms.screen(meeting.id),
-        *(rooms.person(p.id) for p in people if access.stays_in_private_time(p)),
-    ]
-
-
-def _room(meeting: Meeting) -> list[str]:
-    """Everyone but the chairs: the room screen and the people let in (in private time, those who stay)."""
-    if meeting.in_private_time:
-        return _stayers(meeting)
-    return [rooms.screen(meeting.id), *(rooms.side(meeting.id, which) for which in Side)]
-
-
-def _chairs(meeting: Meeting) -> list[str]:
-    """The chairs, except during private family time."""
-    return [] if meeting.in_private_time else [rooms.chairs(meeting.id)]
-
-
-def _everyone(meeting: Meeting) -> list[str]:
-    """Every room that may see the meeting's content now."""
-    return [*_chairs(meeting), *_room(meeting)]
-
-
-def _emit(event: str, data: dict, to: list[str]) -> None:
-    if to:
-        socketio.emit(event, data, to=to)
 
 
 def hello(sid: str, viewer: Viewer) -> None:
@@ -88,168 +57,248 @@ def hello(sid: str, viewer: Viewer) -> None:
     )
 
 
-def meeting_changed(meeting: Meeting) -> None:
-    """To everyone who may see the meeting: where it is (stage, timer, lobby, agenda)."""
-    _emit(
-        "meeting_changed",
-        {"version": meeting.version, "meeting": snapshot.meeting_state(meeting)},
-        _everyone(meeting),
-    )
-
-
-def people_changed(meeting: Meeting) -> None:
-    """To the chairs: everyone, lobby included (they keep the lobby in private time too). To
-    the screen and the people let in: who is here."""
-    everyone = [snapshot.person(p) for p in meeting.participants]
-    admitted = [p for p in everyone if p["admission"] == Admission.ADMITTED.value]
-    _emit("people_changed", {"version": meeting.version, "people": everyone}, [rooms.chairs(meeting.id)])
-    _emit("people_changed", {"version": meeting.version, "people": admitted}, _room(meeting))
-
-
-def private_time_changed(meeting: Meeting) -> None:
-    """To everyone in the meeting, shut out or not: private family time started or ended.
-
-    Everyone whose view of the meeting changes with it (the chairs, the room screen, the
-    professionals) receives the new view with the news, as `sync` would answer it but for
-    `you`, so no page has to ask; one snapshot is built per view, not per socket. The
-    family's view is the same either way: they receive the news alone."""
-    news = {"version": meeting.version, "private_time": snapshot.private_time(meeting)}
-    views: dict[View, list[str]] = {access.chairs_view(meeting): [rooms.chairs(meeting.id)]}
-    views.setdefault(access.view_of(access.room_screen(meeting), meeting), []).append(
-        rooms.screen(meeting.id)
-    )
-    family = []
-    for p in meeting.participants:
-        if p.admission is not Admission.ADMITTED:
+def publish() -> None:
+    """Send what the changes committed since the last call did (and any news), each event to
+    those `access.py` says receive it now. Called once a command, a page or a background task
+    has committed."""
+    events = changes.committed()
+    for meeting_id, of_meeting in groupby(events, key=lambda event: event.meeting_id):
+        meeting = db.session.execute(_MEETING, {"id": meeting_id}).scalar_one_or_none()
+        if meeting is None:  # deleted since
             continue
-        if p.is_family:
-            family.append(rooms.person(p.id))
+        recipients = access.recipients_of(meeting)
+        done: set[tuple] = set()
+        for event in of_meeting:
+            key = (event.kind, event.audience, json.dumps(event.payload, sort_keys=True))
+            if key not in done:  # a change that said the same twice is sent once
+                done.add(key)
+                _RENDER[event.kind](meeting, event, recipients)
+
+
+def _receiving(event: MeetingEvent, recipients: Iterable[Recipient]) -> list[Recipient]:
+    return [r for r in recipients if access.receives(event.kind, event.audience, r)]
+
+
+def _subject(event: MeetingEvent, model: type, key: str):
+    """The item an event is about: the one the change kept, else as it is stored now."""
+    kept = getattr(event, "subject", None)
+    return kept if isinstance(kept, model) else db.session.get(model, event.payload[key])
+
+
+def _send(name: str, version: int, to: list[Recipient], data_for: Callable[[Recipient], dict | None]) -> None:
+    """Emit `name` to each recipient with what `data_for` gives it; the same data goes out once."""
+    batches: list[tuple[dict, list[str]]] = []
+    for recipient in to:
+        data = data_for(recipient)
+        if data is None:
+            continue
+        data = {"version": version, **data}
+        for sent, rooms in batches:
+            if sent == data:
+                rooms.append(recipient.room)
+                break
         else:
-            view = access.view_of(Viewer(ViewerKind.PARTICIPANT, participant=p), meeting)
-            views.setdefault(view, []).append(rooms.person(p.id))
-    _emit("private_time_changed", news, family)
-    for view, to in views.items():
-        _emit("private_time_changed", {**news, "snapshot": snapshot.of_view(view, meeting)}, to)
+            batches.append((data, [recipient.room]))
+    for data, rooms in batches:
+        socketio.emit(name, data, to=rooms)
 
 
-def contribution_added(meeting: Meeting, item: Contribution) -> None:
+def _per_view(build: Callable[[View], dict | None]) -> Callable[[Recipient], dict | None]:
+    """Data that depends only on the recipient's view, built once per view."""
+    built: dict[View, dict | None] = {}
+
+    def data_for(recipient: Recipient) -> dict | None:
+        if recipient.view not in built:
+            built[recipient.view] = build(recipient.view)
+        return built[recipient.view]
+
+    return data_for
+
+
+def _same(data: dict) -> Callable[[Recipient], dict]:
+    return lambda _recipient: data
+
+
+def _full(view: View) -> bool:
+    """The chairs see everything said, whole; everyone else, each round as the chair shows it."""
+    return view is View.CHAIRS
+
+
+def _meeting_changed(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
+    """Where the meeting is: stage, timer, lobby, agenda. The same for everyone who sees it."""
+    _send("meeting_changed", meeting.version, _receiving(event, recipients), _same({"meeting": snapshot.meeting_state(meeting)}))
+
+
+def _people_changed(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
+    """The chairs: everyone, lobby included. The screen and the people let in: who is in."""
+    people = list(db.session.scalars(_PEOPLE, {"meeting": meeting.id}))
+    _send(
+        "people_changed",
+        meeting.version,
+        _receiving(event, recipients),
+        _per_view(lambda view: {"people": snapshot.people_in(view, people)}),
+    )
+
+
+def _private_time_changed(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
+    """Private family time started or ended. Everyone whose view changes with it receives the
+    new view with the news (as `sync` would answer it but for `you`); one snapshot per view.
+    The family's view is the same either way: they receive the news alone."""
+    news = {"private_time": snapshot.private_time(meeting)}
+
+    def data_for(recipient: Recipient) -> dict:
+        if recipient.family and recipient.view is View.FAMILY:
+            return news
+        return with_view(recipient)
+
+    with_view = _per_view(lambda view: {**news, "snapshot": snapshot.of_view(view, meeting)})
+    _send("private_time_changed", meeting.version, _receiving(event, recipients), data_for)
+
+
+def _contribution_added(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
     """What someone has just said, and the round it was said in (the talking piece may have
-    moved on). The chairs see it whole; the room sees it as the chair shows the round, which
-    is often the same: then it is sent once to both."""
+    moved on): whole for the chairs, as the chair shows the round for the room."""
+    item = _subject(event, Contribution, "contribution_id")
+    if item is None:
+        return
     known = snapshot.Known({item.participant_id: item.participant.name}, {item.stage_id: item.stage.display})
     stage = snapshot.stage(item.stage)
-    whole, shown = (snapshot.contribution(item, full=full, known=known) for full in (True, False))
-    chairs, room = _chairs(meeting), _room(meeting)
-    audiences = [(chairs + room, whole)] if whole == shown else [(chairs, whole), (room, shown)]
-    for audience, contribution in audiences:
-        _emit(
-            "contribution_added",
-            {"version": meeting.version, "contribution": contribution, "stage": stage},
-            audience,
-        )
+    _send(
+        "contribution_added",
+        meeting.version,
+        _receiving(event, recipients),
+        _per_view(
+            lambda view: {
+                "contribution": snapshot.contribution(item, full=_full(view), known=known),
+                "stage": stage,
+            }
+        ),
+    )
 
 
-def round_changed(meeting: Meeting, stage: Stage) -> None:
+def _round_changed(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
     """A round's settings, turn or scores changed: the stage, and everything said in it as
-    each audience may now see it (showing names again, for instance)."""
+    each view may now see it (showing names again, for instance)."""
+    stage = db.session.get(Stage, event.payload["stage_id"])
+    if stage is None:
+        return
     said = contributions.of_stage(stage)
     state = snapshot.stage(stage)
-    for audience, full in ((_chairs(meeting), True), (_room(meeting), False)):
-        items = [snapshot.contribution(item, full=full) for item in said]
-        _emit("round_changed", {"version": meeting.version, "stage": state, "contributions": items}, audience)
-
-
-def _plan_changed(meeting: Meeting) -> None:
-    """Once the referrer has answered, a change to the plan asks them again."""
-    if agreement.was_asked(meeting):
-        agreement_changed(meeting)
-
-
-def outcome_saved(meeting: Meeting, item: Outcome) -> None:
-    """To everyone who may see the meeting: an outcome added or changed."""
-    _emit(
-        "outcome_saved", {"version": meeting.version, "outcome": snapshot.outcome(item)}, _everyone(meeting)
-    )
-    _plan_changed(meeting)
-
-
-def outcome_removed(meeting: Meeting, outcome_id: int) -> None:
-    """To everyone who may see the meeting: an outcome removed; its actions stay, under no outcome."""
-    _emit("outcome_removed", {"version": meeting.version, "id": outcome_id}, _everyone(meeting))
-    _plan_changed(meeting)
-
-
-def action_saved(meeting: Meeting, item: PlanAction) -> None:
-    """To everyone who may see the meeting: an action added, changed, accepted or reviewed."""
-    _emit("action_saved", {"version": meeting.version, "action": snapshot.action(item)}, _everyone(meeting))
-    _plan_changed(meeting)
-
-
-def action_removed(meeting: Meeting, action_id: int) -> None:
-    _emit("action_removed", {"version": meeting.version, "id": action_id}, _everyone(meeting))
-    _plan_changed(meeting)
-
-
-def terms_saved(meeting: Meeting, terms: PlanTerms) -> None:
-    """To everyone who may see the meeting: the contingency, monitor, review date or decision."""
-    _emit("terms_saved", {"version": meeting.version, "terms": snapshot.terms(terms)}, _everyone(meeting))
-    _plan_changed(meeting)
-
-
-def agreement_changed(meeting: Meeting) -> None:
-    """To everyone who may see the meeting: the referrer answered, or the plan they answered
-    about has changed since."""
-    _emit(
-        "agreement_changed",
-        {"version": meeting.version, "agreement": snapshot.agreement_of(meeting)},
-        _everyone(meeting),
+    _send(
+        "round_changed",
+        meeting.version,
+        _receiving(event, recipients),
+        _per_view(
+            lambda view: {
+                "stage": state,
+                "contributions": [snapshot.contribution(item, full=_full(view)) for item in said],
+            }
+        ),
     )
 
 
-def meeting_closed(meeting: Meeting) -> None:
-    """To everyone following the meeting, lobby included: it has closed. Pages show the
-    summary (or, for someone never let in, that it has finished)."""
-    people = [rooms.person(p.id) for p in meeting.participants]
-    _emit(
-        "meeting_closed",
-        {"version": meeting.version},
-        [rooms.chairs(meeting.id), rooms.screen(meeting.id), *people],
-    )
+def _item_saved(model: type, name: str, field: str) -> Callable[[Meeting, MeetingEvent, list[Recipient]], None]:
+    def render(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
+        item = _subject(event, model, "id")
+        if item is not None:
+            _send(name, meeting.version, _receiving(event, recipients), _same({field: snapshot.plan_item(item)}))
+
+    render.__doc__ = f"An item of the plan added or changed: `{name}`."
+    return render
 
 
-def _family(meeting: Meeting) -> list[str]:
-    """Who may see a note kept within the family: the family's phones; while private time is
-    on, also the screen and those who stay."""
-    if meeting.in_private_time:
-        return _stayers(meeting)
-    return [
-        rooms.person(p.id) for p in meeting.participants if p.admission is Admission.ADMITTED and p.is_family
-    ]
+def _item_removed(name: str) -> Callable[[Meeting, MeetingEvent, list[Recipient]], None]:
+    def render(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
+        _send(name, meeting.version, _receiving(event, recipients), _same({"id": event.payload["id"]}))
+
+    render.__doc__ = f"An item of the plan removed: `{name}`, by id."
+    return render
 
 
-def note_saved(meeting: Meeting, item: PlanNote) -> None:
-    """A note added or changed, to those who may see it. Outside private time, a note kept
-    within the family reaches the others only as its removal (they may have had it before it
-    was kept), which carries the version and nothing of the note."""
-    if not item.family_only:
-        _emit("note_saved", {"version": meeting.version, "note": snapshot.note(item)}, _everyone(meeting))
+def _note_saved(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
+    """A note added or changed, to those who may see it. A note kept within the family reaches
+    everyone else who sees the plan as its removal (they may have had it before it was kept),
+    which carries the version and nothing of the note."""
+    item = _subject(event, PlanNote, "id")
+    if item is None:
         return
-    _emit("note_saved", {"version": meeting.version, "note": snapshot.note(item)}, _family(meeting))
-    if not meeting.in_private_time:
-        others = [
-            rooms.chairs(meeting.id),
-            rooms.screen(meeting.id),
-            rooms.side(meeting.id, Side.PROFESSIONAL),
-        ]
-        _emit("note_removed", {"version": meeting.version, "id": item.id}, others)
+    told = _receiving(event, recipients)
+    _send("note_saved", meeting.version, told, _same({"note": snapshot.note(item)}))
+    if event.audience == access.FAMILY_ONLY:
+        others = [r for r in recipients if access.receives("note_removed", "", r) and r not in told]
+        _send("note_removed", meeting.version, others, _same({"id": item.id}))
 
 
-def note_removed(meeting: Meeting, note_id: int) -> None:
-    _emit("note_removed", {"version": meeting.version, "id": note_id}, _everyone(meeting))
+def _terms_saved(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
+    """The contingency, monitor, review date or decision."""
+    _send("terms_saved", meeting.version, _receiving(event, recipients), _same({"terms": snapshot.terms(plan.terms_of(meeting))}))
 
 
-def admission_changed(person: Participant) -> None:
-    """To the person's own phones only: let in (`admitted`) or turned away (`declined`)."""
-    event = {Admission.ADMITTED: "admitted", Admission.DECLINED: "declined"}.get(person.admission)
-    if event is not None:
-        socketio.emit(event, {"version": person.meeting.version}, to=rooms.person(person.id))
+def _agreement_changed(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
+    """The referrer answered, or the plan they answered about has changed since."""
+    _send("agreement_changed", meeting.version, _receiving(event, recipients), _same({"agreement": snapshot.agreement_of(meeting)}))
+
+
+def _meeting_closed(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
+    """To everyone following the meeting, lobby included: pages show the summary (or, for
+    someone never let in, that it has finished)."""
+    _send("meeting_closed", meeting.version, _receiving(event, recipients), _same({}))
+
+
+def _admission_changed(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
+    """To the person's own phones: let in (`admitted`) or turned away (`declined`, and then
+    disconnected, on whichever process holds them)."""
+    person = db.session.get(Participant, event.payload["participant_id"])
+    if person is None:
+        return
+    to = _receiving(event, recipients)
+    if person.admission is Admission.ADMITTED:
+        _send("admitted", meeting.version, to, _same({}))
+    elif person.admission is Admission.DECLINED:
+        _send("declined", meeting.version, to, _same({}))
+        _disconnect(db.session.scalars(_CONNECTIONS, {"person": person.id}))
+
+
+def _identity_changed(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
+    """To the person's own phones: what they may see has changed (their side, their flags, the
+    family's welcome); the page asks `sync` and is shown only what it may see now."""
+    _send("identity_changed", meeting.version, _receiving(event, recipients), _same({}))
+
+
+def _person_removed(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
+    """Taken off the meeting's list: their phones, on every process, are told and disconnected.
+    (They are on no list `recipients_of` reads, so this goes to their room by name.)"""
+    _send("removed", meeting.version, [access.former_person(event.payload["participant_id"])], _same({}))
+    _disconnect(event.payload.get("connections", []))
+
+
+def _disconnect(sids: Iterable[str]) -> None:
+    """End these sockets, on whichever process holds each (the message queue carries it)."""
+    for sid in sids:
+        socketio.server.disconnect(sid, namespace="/")
+
+
+_RENDER: dict[str, Callable[[Meeting, MeetingEvent, list[Recipient]], None]] = {
+    "meeting_changed": _meeting_changed,
+    "people_changed": _people_changed,
+    "private_time_changed": _private_time_changed,
+    "contribution_added": _contribution_added,
+    "round_changed": _round_changed,
+    "outcome_saved": _item_saved(Outcome, "outcome_saved", "outcome"),
+    "outcome_removed": _item_removed("outcome_removed"),
+    "action_saved": _item_saved(PlanAction, "action_saved", "action"),
+    "action_removed": _item_removed("action_removed"),
+    "note_saved": _note_saved,
+    "note_removed": _item_removed("note_removed"),
+    "terms_saved": _terms_saved,
+    "agreement_changed": _agreement_changed,
+    "meeting_closed": _meeting_closed,
+    "admission_changed": _admission_changed,
+    "identity_changed": _identity_changed,
+    "person_removed": _person_removed,
+}
+
+
+def kinds() -> frozenset[str]:
+    """Every kind of event this module can publish."""
+    return frozenset(_RENDER)

@@ -19,7 +19,7 @@ from sqlalchemy import and_, bindparam, select
 from facilitator import access
 from facilitator.access import Viewer
 from facilitator.extensions import db
-from facilitator.live import connections, snapshot
+from facilitator.live import broadcast, connections, snapshot
 from facilitator.live import rooms as room_names
 from facilitator.live.acks import refused
 from facilitator.models import Meeting, Participant
@@ -88,29 +88,29 @@ def identify(*, reading: bool = False) -> tuple[Viewer, Meeting]:
 
 
 def present() -> tuple[Viewer, Meeting]:
-    """A socket that may take part now: during private family time, not one it shuts out."""
+    """A socket that may give this command now: during private family time, one it shuts out
+    only for what `access.may_while_shut_out` allows (the chairs keep the lobby and end it)."""
     viewer, meeting = identify()
-    if access.shut_out(viewer, meeting):
+    if access.shut_out(viewer, meeting) and not access.may_while_shut_out(viewer, request.event["message"]):
         raise Refused("private_time", _("The family is having private time. You will be invited back."))
     return viewer, meeting
 
 
-def running_chair(*, in_private_time: bool = False) -> tuple[Viewer, Meeting]:
-    """The socket of a chair who runs the meeting (owner or co-chair). During private family
-    time a chair only keeps the lobby and ends it (`in_private_time=True`)."""
-    viewer, meeting = identify() if in_private_time else present()
+def running_chair() -> tuple[Viewer, Meeting]:
+    """The socket of a chair who runs the meeting (owner or co-chair)."""
+    viewer, meeting = present()
     if not access.may_run(viewer, meeting):
         raise Refused("forbidden", _("Only the meeting's chairs can do that."))
     return viewer, meeting
 
 
-def running(*, in_private_time: bool = False) -> Meeting:
+def running() -> Meeting:
     """The meeting, when the socket is a chair who runs it."""
-    return running_chair(in_private_time=in_private_time)[1]
+    return running_chair()[1]
 
 
 def place(viewer: Viewer, meeting: Meeting) -> None:
-    """Put the socket in exactly the rooms its identity allows now."""
+    """Put the socket in the room of its identity (`rooms.for_viewer`)."""
     wanted = frozenset(room_names.for_viewer(viewer, meeting))
     held = connections.rooms_of(request.sid)
     for room in held - wanted:
@@ -121,7 +121,8 @@ def place(viewer: Viewer, meeting: Meeting) -> None:
 
 
 def command(handler):
-    """Turn refusals into error acks; a command never drops its connection."""
+    """Turn refusals into error acks (a command never drops its connection), and publish
+    whatever the command committed."""
 
     @functools.wraps(handler)
     def wrapped(payload=None):
@@ -134,5 +135,7 @@ def command(handler):
             current = getattr(error, "current", None)  # a conflict says how the item is now
             extra = {} if current is None else {"current": snapshot.plan_item(current)}
             return refused(error.code, error.message, **extra)
+        finally:
+            broadcast.publish()
 
     return wrapped

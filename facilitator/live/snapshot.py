@@ -62,6 +62,7 @@ def person(participant: Participant) -> dict[str, Any]:
         "side": participant.side.value,
         "flags": sorted(people.flags_of(participant)),
         "admission": participant.admission.value,
+        "waits_for_family": participant.waits_for_family,
         "presence": presence(participant),
     }
 
@@ -253,11 +254,11 @@ def plan_of(meeting: Meeting, family_notes: bool, known: Known = NOTHING_KNOWN) 
     }
 
 
-def people_in(view: View, meeting: Meeting) -> list[dict[str, Any]]:
+def people_in(view: View, people: list[Participant]) -> list[dict[str, Any]]:
     """Chairs see everyone, lobby included; everyone else sees who has been let in."""
     if view in (View.CHAIRS, View.WAITING_CHAIR):
-        return [person(p) for p in meeting.participants]
-    return [person(p) for p in meeting.participants if p.admission is Admission.ADMITTED]
+        return [person(p) for p in people]
+    return [person(p) for p in people if p.admission is Admission.ADMITTED]
 
 
 def of_view(view: View, meeting: Meeting) -> dict[str, Any]:
@@ -269,14 +270,14 @@ def of_view(view: View, meeting: Meeting) -> dict[str, Any]:
         waiting = {"id": meeting.id, "title": meeting.title, "private_time": private_time(meeting)}
         snapshot: dict[str, Any] = {"version": meeting.version, "meeting": waiting}
         if view is View.WAITING_CHAIR:
-            snapshot["people"] = people_in(view, meeting)  # the chairs keep the lobby
+            snapshot["people"] = people_in(view, meeting.participants)  # the chairs keep the lobby
         return snapshot
     known = Known.of(meeting)
     full = view is View.CHAIRS
     return {
         "version": meeting.version,
         "meeting": meeting_state(meeting),
-        "people": people_in(view, meeting),
+        "people": people_in(view, meeting.participants),
         "contributions": [
             contribution(item, full=full, known=known) for item in contributions.rows_of_meeting(meeting)
         ],
@@ -288,6 +289,7 @@ def for_viewer(viewer: Viewer, meeting: Meeting) -> dict[str, Any]:
     """The viewer's view of the meeting, and who they are in it."""
     view = access.view_of(viewer, meeting)
     snapshot = of_view(view, meeting)
+    snapshot["can"] = access.capabilities(viewer, meeting)  # what the page offers
     if viewer.is_participant and viewer.participant is not None:
         snapshot["you"] = person(viewer.participant)
         if "plan" in snapshot:

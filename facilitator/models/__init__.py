@@ -3,6 +3,7 @@
 from facilitator.models.account import Chair
 from facilitator.models.agenda import RoundDisplay, Stage, StageKind
 from facilitator.models.contribution import Contribution, ContributionKind, Score
+from facilitator.models.events import MeetingEvent
 from facilitator.models.history import HistoryEntry, HistoryKind
 from facilitator.models.meeting import Meeting, MeetingMember, MeetingStatus, MemberRole
 from facilitator.models.people import Admission, Participant, Side
@@ -32,6 +33,7 @@ __all__ = [
     "LiveConnection",
     "LiveNode",
     "Meeting",
+    "MeetingEvent",
     "MeetingMember",
     "MeetingStatus",
     "MemberRole",

@@ -45,6 +45,9 @@ class Participant(db.Model):
     is_interpreter: Mapped[bool] = mapped_column(default=False)
     is_referrer: Mapped[bool] = mapped_column(default=False)
     may_stay_in_private_time: Mapped[bool] = mapped_column(default=False)
+    # Let in during private family time, as someone who would stay: they wait until the family
+    # welcomes them, or private time ends (nobody acquires the family's view by being let in).
+    waits_for_family: Mapped[bool] = mapped_column(default=False)
     admission: Mapped[Admission] = mapped_column(enum_column(Admission, 16), default=Admission.EXPECTED)
     # SHA-256 of the personal join link's token; the token itself is never stored.
     invite_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from facilitator.extensions import db
 from facilitator.models import Meeting, Stage, StageKind
+from facilitator.services import changes
 from facilitator.services.errors import ValidationError
 
 MAX_STAGES = 40
@@ -69,7 +70,7 @@ def _renumber(meeting: Meeting, ordered: list[Stage]) -> None:
     db.session.flush()
     for position, stage in enumerate(ordered):
         stage.position = position
-    meeting.version += 1
+    changes.record(meeting, "meeting_changed")
 
 
 def add_stage(meeting: Meeting, kind: str, text: StageText) -> Stage:
@@ -91,7 +92,7 @@ def add_stage(meeting: Meeting, kind: str, text: StageText) -> Stage:
         minutes=text.minutes,
     )
     meeting.stages.append(stage)
-    meeting.version += 1
+    changes.record(meeting, "meeting_changed")
     db.session.commit()
     return stage
 
@@ -101,7 +102,7 @@ def update_stage(meeting: Meeting, stage_id: int, text: StageText) -> Stage:
     stage = _editable_stage(meeting, stage_id)
     text = text.validated()
     stage.title, stage.prompt, stage.minutes = text.title, text.prompt, text.minutes
-    meeting.version += 1
+    changes.record(meeting, "meeting_changed")
     db.session.commit()
     return stage
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from facilitator.extensions import db
 from facilitator.models import Admission, AgreementResponse, Meeting, MeetingStatus, Participant
 from facilitator.models.types import is_row_id
-from facilitator.services import plan
+from facilitator.services import changes, plan
 from facilitator.services.errors import ValidationError
 
 MAX_REASONS = 1000
@@ -42,16 +42,6 @@ def responses_of(meeting: Meeting) -> list[AgreementResponse]:
             .where(AgreementResponse.meeting_id == meeting.id)
             .order_by(AgreementResponse.id)
         )
-    )
-
-
-def was_asked(meeting: Meeting) -> bool:
-    """Whether the referrer has answered yet (a plan change then asks them again)."""
-    return (
-        db.session.scalar(
-            select(AgreementResponse.id).where(AgreementResponse.meeting_id == meeting.id).limit(1)
-        )
-        is not None
     )
 
 
@@ -110,6 +100,6 @@ def respond(
         recorded_by=recorded_by,
     )
     db.session.add(response)
-    meeting.version += 1
+    changes.record(meeting, "agreement_changed")
     db.session.commit()
     return response

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from facilitator.extensions import db
 from facilitator.models import HistoryEntry, HistoryKind, Meeting, MeetingStatus, PlanAction
 from facilitator.models.types import utcnow
-from facilitator.services import plan
+from facilitator.services import changes, plan
 from facilitator.services.errors import ValidationError
 
 
@@ -33,7 +33,7 @@ def close(meeting: Meeting, by: str) -> None:
     meeting.status, meeting.closed_at = MeetingStatus.CLOSED, utcnow()
     meeting.timer_ends_at = meeting.timer_remaining = None
     meeting.lobby_open = False
-    meeting.version += 1
+    changes.record(meeting, "meeting_closed")
     _record(meeting, HistoryKind.MEETING_CLOSED, by)
     db.session.commit()
 

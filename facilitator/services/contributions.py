@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import Row, bindparam, insert, select, update
+from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -23,7 +23,7 @@ from facilitator.models import (
     StageKind,
 )
 from facilitator.models.types import is_row_id, utcnow
-from facilitator.services import rounds
+from facilitator.services import changes, rounds
 from facilitator.services.errors import ValidationError
 
 MAX_TEXT = 1000
@@ -42,9 +42,6 @@ SHARED_AS = (ContributionKind.WORRY, ContributionKind.WORKING_WELL, Contribution
 FELT_IN = {StageKind.CHECK_IN, StageKind.CHECK_OUT}
 # Asked for every answer: built once, so SQLAlchemy keeps their cache keys.
 _INSERT = insert(Contribution.__table__)
-_NEXT_VERSION = (
-    update(Meeting.__table__).where(Meeting.id == bindparam("meeting")).values(version=Meeting.version + 1)
-)
 _STORED = select(Contribution).where(
     Contribution.meeting_id == bindparam("meeting"), Contribution.client_id == bindparam("client_id")
 )
@@ -133,8 +130,8 @@ def add(
         "created_at": utcnow(),
     }
     rounds.check_turn(meeting, stage, person, by_chair=recorded_by is not None)
-    if recorded_by is not None:
-        _in_the_room(meeting, person)
+    if recorded_by is not None and _in_the_room(meeting, person):
+        changes.record(meeting, "people_changed")
     try:
         contribution = _written(values, meeting, stage, person)
     except IntegrityError:  # the same resend, arriving twice at once: the other one stored it
@@ -149,26 +146,28 @@ def add(
 
 
 def _written(values: dict, meeting: Meeting, stage: Stage, person: Participant) -> Contribution:
-    """Insert an answer and move the meeting's version, a statement each, not through the ORM's
+    """Insert an answer and record it as the change, a statement each, not through the ORM's
     unit of work: answers are most of what a meeting writes, and working out a flush was an
     eighth of a busy server's time. The answer comes back as a loaded object that holds its
     stage and person, so telling the room of it reads nothing again."""
     row_id = db.session.execute(_INSERT, values).inserted_primary_key[0]
-    db.session.execute(_NEXT_VERSION, {"meeting": meeting.id})
-    set_committed_value(meeting, "version", meeting.version + 1)
     contribution = Contribution(id=row_id, **values)
     make_transient_to_detached(contribution)
     db.session.add(contribution)
     set_committed_value(contribution, "stage", stage)
     set_committed_value(contribution, "participant", person)
+    changes.record(meeting, "contribution_added", subject=contribution, contribution_id=row_id)
     return contribution
 
 
-def _in_the_room(meeting: Meeting, person: Participant) -> None:
-    """The chair answers for someone listed who is here without a phone: they are in the meeting."""
+def _in_the_room(meeting: Meeting, person: Participant) -> bool:
+    """The chair answers for someone listed who is here without a phone: they are in the meeting.
+    Whether that let them in just now."""
     if person.meeting_id != meeting.id or person.admission not in (Admission.ADMITTED, Admission.EXPECTED):
         raise ValidationError("participant_id", _("Choose someone in the meeting."))
+    let_in = person.admission is Admission.EXPECTED
     person.admission = Admission.ADMITTED
+    return let_in
 
 
 def of_meeting(meeting: Meeting) -> list[Contribution]:

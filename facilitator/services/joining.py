@@ -8,7 +8,6 @@ reloading or reconnecting brings the same person back.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
 from datetime import timedelta
 
 from flask_babel import gettext as _
@@ -17,7 +16,8 @@ from sqlalchemy import bindparam, select
 from facilitator.extensions import db
 from facilitator.models import Admission, Meeting, Participant, Side
 from facilitator.models.types import is_row_id, utcnow
-from facilitator.services import people, throttle
+from facilitator import access
+from facilitator.services import changes, people, throttle
 from facilitator.services.errors import ValidationError
 
 # A room of phones often shares one address (the venue's Wi-Fi): the limit
@@ -64,6 +64,7 @@ def join(
     meeting: Meeting, name: str, relation: str, side: str, device_token: str, address: str
 ) -> Participant:
     """Put a new person in the lobby, or return the person this phone already is."""
+    changes.lock(meeting)
     _check_open(meeting)
     existing = person_on_device(meeting, device_token)
     if existing is not None:
@@ -80,7 +81,7 @@ def join(
         joined_at=utcnow(),
     )
     db.session.add(person)
-    meeting.version += 1
+    changes.record(meeting, "people_changed")
     throttle.record(address_key)
     db.session.commit()
     return person
@@ -92,7 +93,7 @@ def claim_invite(person: Participant, device_token: str, address: str) -> Partic
     The first phone to use the link is that person, straight into the meeting.
     Another phone goes to the lobby under the same name, for the chair to decide.
     """
-    meeting = person.meeting
+    meeting = changes.lock(person.meeting)
     _check_open(meeting)
     token_hash = people.hash_token(device_token)
     if person.device_token_hash == token_hash:
@@ -105,11 +106,8 @@ def claim_invite(person: Participant, device_token: str, address: str) -> Partic
         db.session.delete(already)  # the same person, who first joined by code
         db.session.flush()
     if person.device_token_hash is None:
-        person.device_token_hash, person.admission, person.joined_at = (
-            token_hash,
-            Admission.ADMITTED,
-            utcnow(),
-        )
+        person.device_token_hash, person.joined_at = token_hash, utcnow()
+        _let_in(meeting, person)
         claimed = person
     else:
         claimed = Participant(
@@ -122,7 +120,7 @@ def claim_invite(person: Participant, device_token: str, address: str) -> Partic
             joined_at=utcnow(),
         )
         db.session.add(claimed)
-    meeting.version += 1
+    changes.record(meeting, "people_changed")
     throttle.record(address_key)
     db.session.commit()
     return claimed
@@ -139,45 +137,66 @@ def _in_lobby(meeting: Meeting, person_id: object) -> Participant:
     return person
 
 
-def admit(
-    meeting: Meeting, person_id: object, side: str | None = None, flags: Iterable[str] | None = None
-) -> Participant:
-    """Let someone in from the lobby, correcting their side and flags if the chair says so."""
+def _let_in(meeting: Meeting, person: Participant) -> None:
+    """In from the lobby or by a personal link. During private family time, someone who would
+    stay in it waits for the family to welcome them: being let in never opens the family's view."""
+    person.admission = Admission.ADMITTED
+    person.waits_for_family = meeting.in_private_time and access.would_stay(person)
+
+
+def correct(meeting: Meeting, person_id: object, side: object = None, flags: object = None) -> Participant:
+    """The chair corrects a waiting person's side or flags, stored when made: what the chairs'
+    consoles show, and what admitting them lets in."""
     _check_open(meeting)
     person = _in_lobby(meeting, person_id)
-    if side is not None or flags is not None:
-        details = people.PersonDetails(
-            person.name,
-            person.relation,
-            person.side.value if side is None else side,
-            people.flags_of(person) if flags is None else frozenset(flags),
-        ).validated()
-        people.keep_who_stays(meeting, person, details)
-        person.side = Side(details.side)
-        for flag in people.FLAGS:
-            setattr(person, flag, flag in details.flags)
-    person.admission = Admission.ADMITTED
-    meeting.version += 1
+    if side is not None and not isinstance(side, str):
+        raise ValidationError("side", _("Choose family and friends, or professional."))
+    if flags is not None and (not isinstance(flags, list) or not all(isinstance(f, str) for f in flags)):
+        raise ValidationError("flags", _("Choose from the flags listed."))
+    details = people.PersonDetails(
+        person.name,
+        person.relation,
+        person.side.value if side is None else side,
+        people.flags_of(person) if flags is None else frozenset(flags),
+    ).validated()
+    person.side = Side(details.side)
+    for flag in people.FLAGS:
+        setattr(person, flag, flag in details.flags)
+    changes.record(meeting, "people_changed")
+    db.session.commit()
+    return person
+
+
+def admit(meeting: Meeting, person_id: object) -> Participant:
+    """Let someone in from the lobby, as the chairs have corrected them."""
+    _check_open(meeting)
+    person = _in_lobby(meeting, person_id)
+    _let_in(meeting, person)
+    changes.record_for(meeting, "admission_changed", person.id)
+    changes.record(meeting, "people_changed")
     db.session.commit()
     return person
 
 
 def admit_all(meeting: Meeting) -> list[Participant]:
-    """Let in everyone waiting in the lobby, as they said they are."""
+    """Let in everyone waiting in the lobby, as the chairs have corrected them."""
     _check_open(meeting)
     waiting = [person for person in meeting.participants if person.admission is Admission.LOBBY]
     for person in waiting:
-        person.admission = Admission.ADMITTED
+        _let_in(meeting, person)
+        changes.record_for(meeting, "admission_changed", person.id)
     if waiting:
-        meeting.version += 1
+        changes.record(meeting, "people_changed")
     db.session.commit()
     return waiting
 
 
 def decline(meeting: Meeting, person_id: object) -> Participant:
-    """Turn someone away from the lobby; their phone is told kindly and sees nothing."""
+    """Turn someone away from the lobby; their phone is told kindly, sees nothing, and is
+    disconnected."""
     person = _in_lobby(meeting, person_id)
     person.admission = Admission.DECLINED
-    meeting.version += 1
+    changes.record_for(meeting, "admission_changed", person.id)
+    changes.record(meeting, "people_changed")
     db.session.commit()
     return person

@@ -14,7 +14,7 @@ from facilitator import formats
 from facilitator.extensions import db
 from facilitator.models import Chair, Meeting, MeetingMember, MemberRole, Stage
 from facilitator.models.types import utcnow
-from facilitator.services import accounts, people
+from facilitator.services import accounts, changes, people
 from facilitator.services.errors import ValidationError
 
 # No 0/O, 1/I/L, 2/Z, 5/S or 8/B: every character reads one way on a screen.
@@ -110,7 +110,7 @@ def update_details(meeting: Meeting, details: Details) -> None:
     details = details.validated()
     meeting.title, meeting.purpose, meeting.venue = details.title, details.purpose, details.venue
     meeting.scheduled_at = details.scheduled_at
-    meeting.version += 1
+    changes.record(meeting, "meeting_changed")
     db.session.commit()
 
 

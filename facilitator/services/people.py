@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from facilitator.extensions import db
-from facilitator.models import Meeting, Participant, Side
+from facilitator.models import LiveConnection, Meeting, Participant, Side
+from facilitator.services import changes
 from facilitator.services.errors import ValidationError
 
 FLAGS = ("is_child", "is_advocate", "is_interpreter", "is_referrer", "may_stay_in_private_time")
@@ -88,8 +89,8 @@ def add_person(meeting: Meeting, details: PersonDetails) -> Participant:
         raise ValidationError("name", _("A meeting has at most %(count)d people.", count=MAX_PEOPLE))
     person = Participant(meeting=meeting)
     _apply(person, details)
-    meeting.version += 1
     db.session.add(person)
+    changes.record(meeting, "people_changed")
     db.session.commit()
     return person
 
@@ -99,8 +100,12 @@ def update_person(meeting: Meeting, person_id: int, details: PersonDetails) -> P
     person = _person_in(meeting, person_id)
     details = details.validated()
     keep_who_stays(meeting, person, details)
+    before = (person.side, flags_of(person))
     _apply(person, details)
-    meeting.version += 1
+    changes.record(meeting, "people_changed")
+    if (person.side, flags_of(person)) != before:
+        # What they may see has changed: their phones ask again, and see only that.
+        changes.record_for(meeting, "identity_changed", person.id)
     db.session.commit()
     return person
 
@@ -123,8 +128,11 @@ def keep_who_stays(meeting: Meeting, person: Participant, details: PersonDetails
 def remove_person(meeting: Meeting, person_id: int) -> None:
     _check_open(meeting)
     person = _person_in(meeting, person_id)
+    # Their phones, on every process, are told and disconnected once this is committed.
+    connections = db.session.scalars(select(LiveConnection.sid).where(LiveConnection.participant_id == person.id))
+    changes.record_for(meeting, "person_removed", person.id, connections=sorted(connections))
+    changes.record(meeting, "people_changed")
     meeting.participants.remove(person)
-    meeting.version += 1
     db.session.commit()
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from facilitator import formats
 from facilitator.extensions import db
 from facilitator.models import (
+    AgreementResponse,
     ActionProgress,
     ActionStatus,
     Admission,
@@ -36,7 +37,7 @@ from facilitator.models import (
     ReviewDecision,
 )
 from facilitator.models.types import is_row_id, utcnow
-from facilitator.services import contributions, dates
+from facilitator.services import changes, contributions, dates
 from facilitator.services.errors import ServiceError, ValidationError
 
 MAX_OUTCOME = 500
@@ -131,16 +132,36 @@ def _changed(
         )
     item.revision += 1
     item.edited_by = editor
-    meeting.version += 1
     _plan_changed(meeting, item)
+
+
+_NAMES = {Outcome: "outcome", PlanAction: "action", PlanNote: "note", PlanTerms: "terms"}
+
+
+def _record(meeting: Meeting, item: Outcome | PlanAction | PlanNote | PlanTerms, *, removed: bool = False) -> None:
+    """The edit, as the change records it: a note kept within the family is the family's alone
+    (its removal reaches everyone who may have had it), and once the referrer has answered, a
+    change to the outcomes, actions or terms asks them again."""
+    audience = "family" if isinstance(item, PlanNote) and item.family_only and not removed else ""
+    changes.record(meeting, f"{_NAMES[type(item)]}_{'removed' if removed else 'saved'}", audience=audience, subject=item, id=item.id)
+    if not isinstance(item, PlanNote) and _was_asked(meeting):
+        changes.record(meeting, "agreement_changed")
+
+
+def _was_asked(meeting: Meeting) -> bool:
+    """Whether the referrer has answered yet."""
+    return db.session.scalar(
+        select(AgreementResponse.id).where(AgreementResponse.meeting_id == meeting.id).limit(1)
+    ) is not None
 
 
 def _commit_new(meeting: Meeting, item: Outcome | PlanAction) -> tuple[Outcome | PlanAction, bool]:
     """Store a new item once per client id, even when two resends race."""
     db.session.add(item)
-    meeting.version += 1
     _plan_changed(meeting, item)
     try:
+        db.session.flush()
+        _record(meeting, item)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -210,6 +231,7 @@ def edit_outcome(
     )
     _changed(meeting, item, revision, editor)
     item.text = text
+    _record(meeting, item)
     db.session.commit()
     return item
 
@@ -223,6 +245,7 @@ def remove_outcome(meeting: Meeting, outcome_id: object, revision: object) -> in
         if action.outcome_id == item.id:
             action.outcome_id = None
     db.session.delete(item)
+    _record(meeting, item, removed=True)
     db.session.commit()
     return item.id
 
@@ -340,6 +363,7 @@ def edit_action(
     _changed(meeting, action, revision, editor)
     for field in ("what", "who", "who_text", "by_when", "how_we_know", "outcome_id"):
         setattr(action, field, getattr(checked, field))
+    _record(meeting, action)
     db.session.commit()
     return action
 
@@ -352,6 +376,7 @@ def accept_action(meeting: Meeting, action_id: object, revision: object, editor:
         return action  # accepted already, by someone else at the same moment
     _changed(meeting, action, revision, editor)
     action.status = ActionStatus.AGREED
+    _record(meeting, action)
     db.session.commit()
     return action
 
@@ -369,6 +394,7 @@ def remove_action(
     _may_change(action, proposer)
     _changed(meeting, action, revision, "")
     db.session.delete(action)
+    _record(meeting, action, removed=True)
     db.session.commit()
     return action.id
 
@@ -422,6 +448,7 @@ def edit_note(
     family_only = _family_only(family_only)
     _changed(meeting, note, revision, editor)
     note.text, note.family_only = text, family_only
+    _record(meeting, note)
     db.session.commit()
     return note
 
@@ -431,6 +458,7 @@ def remove_note(meeting: Meeting, note_id: object, revision: object) -> PlanNote
     note = _note(meeting, note_id)
     _changed(meeting, note, revision, "")
     db.session.delete(note)
+    _record(meeting, note, removed=True)
     db.session.commit()
     return note
 
@@ -516,7 +544,7 @@ def _decision(meeting: Meeting, value: object) -> ReviewDecision | None:
 
 
 def save_terms(
-    meeting: Meeting, revision: object, changes: dict[str, Any], editor: str, *, amending: bool = False
+    meeting: Meeting, revision: object, wanted: dict[str, Any], editor: str, *, amending: bool = False
 ) -> PlanTerms:
     """Set the contingency plan, the monitor and the review date (and at a review, the
     decision). Fields not named keep their value; every named field is checked first."""
@@ -524,15 +552,15 @@ def save_terms(
     terms = terms_of(meeting)
     values = {
         "contingency": _text(
-            changes.get("contingency", terms.contingency), "contingency", MAX_CONTINGENCY, required=False
+            wanted.get("contingency", terms.contingency), "contingency", MAX_CONTINGENCY, required=False
         ),
-        "monitor": _text(changes.get("monitor", terms.monitor), "monitor", MAX_SHORT, required=False),
-        "review_on": _review_date(changes["review_on"], terms.review_on)
-        if "review_on" in changes
+        "monitor": _text(wanted.get("monitor", terms.monitor), "monitor", MAX_SHORT, required=False),
+        "review_on": _review_date(wanted["review_on"], terms.review_on)
+        if "review_on" in wanted
         else terms.review_on,
-        "decision": _decision(meeting, changes["decision"]) if "decision" in changes else terms.decision,
+        "decision": _decision(meeting, wanted["decision"]) if "decision" in wanted else terms.decision,
         "decision_why": _text(
-            changes.get("decision_why", terms.decision_why), "decision_why", MAX_WHAT, required=False
+            wanted.get("decision_why", terms.decision_why), "decision_why", MAX_WHAT, required=False
         ),
     }
     _changed(meeting, terms, revision, editor)
@@ -540,6 +568,8 @@ def save_terms(
         setattr(terms, field, value)
     db.session.add(terms)
     try:
+        db.session.flush()
+        _record(meeting, terms)
         db.session.commit()
     except IntegrityError:  # two first saves at once: the second is told, as for any edit
         db.session.rollback()
@@ -565,5 +595,6 @@ def set_progress(
     note = _text(note, "note", MAX_PROGRESS_NOTE, required=False)
     _changed(meeting, action, revision, editor)
     action.progress, action.progress_note = value, note
+    _record(meeting, action)
     db.session.commit()
     return action

@@ -11,8 +11,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from facilitator.extensions import db
-from facilitator.models import Admission, HistoryEntry, HistoryKind, Meeting, MeetingStatus, Side
+from facilitator.models import Admission, HistoryEntry, HistoryKind, Meeting, MeetingStatus, Participant, Side
 from facilitator.models.types import is_row_id, utcnow
+from facilitator.services import changes
 from facilitator.services.errors import ValidationError
 
 
@@ -38,7 +39,7 @@ def start(meeting: Meeting, stay: object, by: str) -> None:
         if person.side is Side.PROFESSIONAL:
             person.may_stay_in_private_time = person.id in stay
     meeting.private_since = utcnow()
-    meeting.version += 1
+    changes.record(meeting, "private_time_changed")
     db.session.add(HistoryEntry(meeting_id=meeting.id, kind=HistoryKind.PRIVATE_TIME_STARTED, by=by))
     db.session.commit()
 
@@ -49,7 +50,9 @@ def end(meeting: Meeting, by: str) -> None:
     if not meeting.in_private_time:
         raise ValidationError("meeting", _("Private family time is not on."))
     meeting.private_since = None
-    meeting.version += 1
+    for person in meeting.participants:
+        person.waits_for_family = False
+    changes.record(meeting, "private_time_changed")
     db.session.add(HistoryEntry(meeting_id=meeting.id, kind=HistoryKind.PRIVATE_TIME_ENDED, by=by))
     db.session.commit()
 
@@ -60,3 +63,17 @@ def history_of(meeting: Meeting) -> list[HistoryEntry]:
             select(HistoryEntry).where(HistoryEntry.meeting_id == meeting.id).order_by(HistoryEntry.id)
         )
     )
+
+
+def welcome(meeting: Meeting, person_id: object) -> Participant:
+    """The family lets in someone who was let into the meeting during private time."""
+    if not meeting.in_private_time:
+        raise ValidationError("participant_id", _("Private family time is not on."))
+    person = db.session.get(Participant, person_id) if is_row_id(person_id) else None
+    if person is None or person.meeting_id != meeting.id or not person.waits_for_family:
+        raise ValidationError("participant_id", _("That person is not waiting to join you."))
+    person.waits_for_family = False
+    changes.record_for(meeting, "identity_changed", person.id)
+    changes.record(meeting, "people_changed")
+    db.session.commit()
+    return person

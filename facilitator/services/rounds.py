@@ -18,6 +18,7 @@ from facilitator.models import (
     StageKind,
 )
 from facilitator.models.types import is_row_id, utcnow
+from facilitator.services import changes
 from facilitator.services.errors import ServiceError, ValidationError
 
 # The pictures a person may choose from when they check in or out, each shown with its word.
@@ -72,13 +73,13 @@ def next_turn(meeting: Meeting, stage: Stage, after: int | None) -> int | None:
     return None
 
 
-def set_round(meeting: Meeting, **changes: object) -> Stage:
+def set_round(meeting: Meeting, **wanted: object) -> Stage:
     """Change how the current round works (`display`, `talking_piece`): every change is
     checked before any is made, so a request that is partly wrong changes nothing."""
     stage = live_stage(meeting)
-    display = _display(changes["display"]) if "display" in changes else stage.display
+    display = _display(wanted["display"]) if "display" in wanted else stage.display
     on = (
-        _talking_piece(stage, changes["talking_piece"]) if "talking_piece" in changes else stage.talking_piece
+        _talking_piece(stage, wanted["talking_piece"]) if "talking_piece" in wanted else stage.talking_piece
     )
     if stage.display is display and stage.talking_piece == on:
         return stage
@@ -86,7 +87,7 @@ def set_round(meeting: Meeting, **changes: object) -> Stage:
     if stage.talking_piece != on:
         stage.talking_piece = on
         stage.turn_participant_id = next_turn(meeting, stage, None) if on else None
-    meeting.version += 1
+    changes.record(meeting, "round_changed", stage_id=stage.id)
     db.session.commit()
     return stage
 
@@ -126,7 +127,7 @@ def pass_turn(meeting: Meeting, to: object = None) -> Stage:
         if type(to) is not int or to not in {p.id for p in circle(meeting)}:
             raise ValidationError("participant_id", _("That person is not in the circle."))
         stage.turn_participant_id = to
-    meeting.version += 1
+    changes.record(meeting, "round_changed", stage_id=stage.id)
     db.session.commit()
     return stage
 
@@ -167,7 +168,7 @@ def score(meeting: Meeting, person: Participant, value: object, stage_id: object
     elif stored.value == value:
         return stored
     stored.value = value
-    meeting.version += 1
+    changes.record(meeting, "round_changed", stage_id=stage.id)
     db.session.commit()
     return stored
 
@@ -179,7 +180,7 @@ def reveal(meeting: Meeting) -> Stage:
         raise ValidationError("stage_id", _("This part of the meeting does not ask for a score."))
     if stage.revealed_at is None:
         stage.revealed_at = utcnow()
-        meeting.version += 1
+        changes.record(meeting, "round_changed", stage_id=stage.id)
         db.session.commit()
     return stage
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from facilitator.extensions import db
 from facilitator.models import Meeting, MeetingStatus, Participant
 from facilitator.models.types import utcnow
-from facilitator.services import people
+from facilitator.services import changes, people
 from facilitator.services.errors import ValidationError
 
 MAX_TIMER_MINUTES = 240
@@ -40,7 +40,7 @@ def start(meeting: Meeting) -> None:
         raise ValidationError("meeting", _("Add a stage to the agenda first."))
     meeting.status, meeting.started_at, meeting.current_position = MeetingStatus.LIVE, utcnow(), 0
     _reset_timer(meeting)
-    meeting.version += 1
+    changes.record(meeting, "meeting_changed")
     db.session.commit()
 
 
@@ -53,7 +53,7 @@ def go_to(meeting: Meeting, position: object) -> None:
         return
     meeting.current_position = position
     _reset_timer(meeting)
-    meeting.version += 1
+    changes.record(meeting, "meeting_changed")
     db.session.commit()
 
 
@@ -62,7 +62,7 @@ def timer_start(meeting: Meeting) -> None:
     if meeting.timer_ends_at is None:
         seconds = meeting.timer_remaining if meeting.timer_remaining is not None else 0
         meeting.timer_ends_at, meeting.timer_remaining = utcnow() + timedelta(seconds=seconds), None
-        meeting.version += 1
+        changes.record(meeting, "meeting_changed")
         db.session.commit()
 
 
@@ -71,7 +71,7 @@ def timer_pause(meeting: Meeting) -> None:
     if meeting.timer_ends_at is not None:
         left = (meeting.timer_ends_at - utcnow()).total_seconds()
         meeting.timer_ends_at, meeting.timer_remaining = None, max(0, round(left))
-        meeting.version += 1
+        changes.record(meeting, "meeting_changed")
         db.session.commit()
 
 
@@ -84,7 +84,7 @@ def timer_add(meeting: Meeting, minutes: object) -> None:
         meeting.timer_ends_at = max(utcnow(), meeting.timer_ends_at + timedelta(minutes=minutes))
     else:
         meeting.timer_remaining = max(0, (meeting.timer_remaining or 0) + minutes * 60)
-    meeting.version += 1
+    changes.record(meeting, "meeting_changed")
     db.session.commit()
 
 
@@ -94,7 +94,7 @@ def set_lobby(meeting: Meeting, is_open: object) -> None:
         raise ValidationError("open", _("Say whether the lobby is open."))
     if meeting.lobby_open != is_open:
         meeting.lobby_open = is_open
-        meeting.version += 1
+        changes.record(meeting, "meeting_changed")
         db.session.commit()
 
 
@@ -102,6 +102,12 @@ def issue_screen_token(meeting: Meeting) -> str:
     """A new read-only token for the room screen; an older screen link stops working."""
     if not meeting.is_open:
         raise ValidationError("meeting", _("This meeting has closed."))
+    if meeting.in_private_time:
+        # A new screen would show the family's private time to whoever opened it.
+        raise ValidationError(
+            "meeting",
+            _("The family is having private time. Open the room screen again when they invite everyone back."),
+        )
     token = secrets.token_urlsafe(24)
     meeting.screen_token_hash = people.hash_token(token)
     db.session.commit()
@@ -117,4 +123,5 @@ def meeting_for_screen(token: str) -> Meeting | None:
 def leave(person: Participant) -> None:
     """The person says they are leaving; connecting again brings them back."""
     person.left_at = utcnow()
+    changes.tell(person.meeting, "people_changed")
     db.session.commit()

@@ -27,6 +27,8 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     display.init_app(app)
     headers.init_app(app)
+    # Whatever a page committed reaches the live views through the one path the commands use.
+    app.after_request(_publish)
     app.add_url_rule("/", "index", lambda: redirect(url_for("meetings.index")))
     # A function, not a value: pages that never show the header never query for it.
     app.jinja_env.globals.update(
@@ -37,3 +39,10 @@ def init_app(app: Flask) -> None:
         may_manage=lambda meeting: access.may_manage(access.current_viewer(), meeting),
         may_administer=lambda: access.may_administer(access.current_viewer()),
     )
+
+
+def _publish(response):
+    from facilitator.live import broadcast
+
+    broadcast.publish()
+    return response

@@ -13,7 +13,6 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
 from facilitator import access
-from facilitator.live import broadcast
 from facilitator.models import Meeting, Stage, StageKind
 from facilitator.services import agenda
 from facilitator.services.errors import ValidationError
@@ -79,7 +78,6 @@ def add(meeting_id: int):
         except ValidationError as error:
             show_error(form, error)
         else:
-            broadcast.meeting_changed(meeting)
             flash(_("Added \u201c%(title)s\u201d to the agenda.", title=stage.title))
             return _back(meeting, stage)
     return _page(meeting, form)
@@ -98,7 +96,6 @@ def stage(meeting_id: int, stage_id: int):
         except ValidationError as error:
             show_error(form, error)
         else:
-            broadcast.meeting_changed(meeting)
             flash(_("Saved \u201c%(title)s\u201d.", title=current.title))
             return _back(meeting, current)
     return render_template("agenda/stage.html", meeting=meeting, stage=current, form=form), status_of(form)
@@ -120,8 +117,6 @@ def move(meeting_id: int, stage_id: int):
         agenda.move_stage(meeting, stage_id, target)
     except ValidationError as error:
         flash(error.message, "error")
-    else:
-        broadcast.meeting_changed(meeting)
     return _back(meeting, current)
 
 
@@ -137,7 +132,6 @@ def remove(meeting_id: int, stage_id: int):
     except ValidationError as error:
         flash(error.message, "error")
         return _back(meeting, current)
-    broadcast.meeting_changed(meeting)
     flash(_("Removed \u201c%(title)s\u201d from the agenda.", title=title))
     return _back(meeting)
 

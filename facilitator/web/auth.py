@@ -16,7 +16,7 @@ from facilitator import access
 from facilitator.access import Viewer
 from facilitator.extensions import db
 from facilitator.models import Meeting
-from facilitator.services import accounts, throttle
+from facilitator.services import accounts, changes, throttle
 
 bp = Blueprint("auth", __name__)
 
@@ -95,6 +95,8 @@ def meeting_for_chair(
     """
     meeting = db.session.get(Meeting, meeting_id)
     viewer = access.current_viewer()
+    if meeting is not None and request.method == "POST":
+        changes.lock(meeting)  # a page that writes checks the meeting as it is now
     if meeting is None or not access.may_view(viewer, meeting):
         abort(404)
     if not permission(viewer, meeting):

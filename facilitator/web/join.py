@@ -14,7 +14,6 @@ from wtforms import RadioField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from facilitator import access
-from facilitator.live import broadcast
 from facilitator.models import Meeting, Participant, Side
 from facilitator.services import joining, meetings, people, summary, throttle
 from facilitator.services.errors import ValidationError as Refusal
@@ -98,6 +97,7 @@ def _phone_page(meeting: Meeting, person: Participant, template: str = "join/pho
         person=person,
         may_see=access.may_see_content(viewer, meeting),
         shut_out=access.shut_out(viewer, meeting),
+        can=access.capabilities(viewer, meeting),
     )
 
 
@@ -144,7 +144,6 @@ def meeting(code: str):
         except Refusal as error:
             show_error(form, error)
         else:
-            broadcast.people_changed(found)
             return _remember_device(redirect(url_for("join.meeting", code=found.join_code)), token)
     return render_template("join/join.html", meeting=found, form=form), status_of(form)
 
@@ -177,6 +176,5 @@ def invited(token: str):
         except throttle.TooManyAttempts as refusal:
             form.form_errors.append(refusal.message)
             return render_template("join/invited.html", meeting=person.meeting, person=person, form=form), 429
-        broadcast.people_changed(person.meeting)
         return _remember_device(redirect(url_for("join.meeting", code=person.meeting.join_code)), device)
     return render_template("join/invited.html", meeting=person.meeting, person=person, form=form)

@@ -13,7 +13,6 @@ from wtforms import DateField, RadioField, StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Optional
 
 from facilitator import access, formats
-from facilitator.live import broadcast
 from facilitator.models import Meeting, MeetingStatus
 from facilitator.services import meetings, private_time, reviews
 from facilitator.services.errors import ValidationError
@@ -131,7 +130,6 @@ def details(meeting_id: int):
         except ValidationError as error:
             show_error(form, error)
         else:
-            broadcast.meeting_changed(meeting)
             flash(_("The meeting's details are saved."))
             return redirect(url_for("meetings.console", meeting_id=meeting.id))
     return render_template("meetings/details.html", form=form, meeting=meeting), status_of(form)

@@ -10,7 +10,6 @@ from wtforms import RadioField, SelectMultipleField, StringField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from facilitator import access
-from facilitator.live import broadcast
 from facilitator.models import Meeting, Participant, Side
 from facilitator.services import people
 from facilitator.services.errors import ValidationError
@@ -87,7 +86,6 @@ def add(meeting_id: int):
         except ValidationError as error:
             show_error(form, error)
         else:
-            broadcast.people_changed(meeting)
             flash(_("Added %(name)s.", name=person.name))
             return redirect(url_for("people.index", meeting_id=meeting.id, _anchor=f"person-{person.id}"))
     return _list_page(meeting, form)
@@ -108,7 +106,6 @@ def edit(meeting_id: int, person_id: int):
         except ValidationError as error:
             show_error(form, error)
         else:
-            broadcast.people_changed(meeting)
             flash(_("Saved %(name)s.", name=person.name))
             return redirect(url_for("people.index", meeting_id=meeting.id, _anchor=f"person-{person.id}"))
     return render_template("people/edit.html", meeting=meeting, person=person, form=form), status_of(form)
@@ -126,7 +123,6 @@ def remove(meeting_id: int, person_id: int):
     except ValidationError as error:
         flash(error.message, "error")
     else:
-        broadcast.people_changed(meeting)
         flash(_("Removed %(name)s from the list.", name=name))
     return redirect(url_for("people.index", meeting_id=meeting.id))
 

@@ -14,7 +14,8 @@ def ending(room):
     """An FGC at its agreement stage: Kerry (mum), Sam the social worker, the referrer."""
     kerry = room.phone("Kerry")
     sam = room.phone("Sam", side="professional", admit=False)
-    assert ack(room.chair, "admit", {"participant_id": sam.id, "flags": ["is_referrer"]})["ok"]
+    assert ack(room.chair, "correct", {"participant_id": sam.id, "flags": ["is_referrer"]})["ok"]
+    assert ack(room.chair, "admit", {"participant_id": sam.id})["ok"]
     sync(sam.socket)  # let in: the phone syncs, and joins the meeting's rooms
     screen = room.screen()
     room.go_to("agreement")

@@ -6,15 +6,12 @@ from sqlalchemy import select
 from facilitator.extensions import db
 from facilitator.models import Admission, Meeting, MeetingMember, Participant
 from tests.conftest import AuthActions
+from tests.live.conftest import heard
 from tests.web.test_joining import join
 
 
 def received(socket, name=None):
-    return [
-        (e["name"], e["args"][0] if e["args"] else None)
-        for e in socket.get_received()
-        if name in (None, e["name"])
-    ]
+    return [(e["name"], e["args"][0] if e["args"] else None) for e in heard(socket) if name in (None, e["name"])]
 
 
 @pytest.fixture
@@ -74,7 +71,12 @@ def test_admitting_moves_the_phone_into_the_meeting(app, chair_socket, waiting):
     phone, socket, person_id = waiting
     ack = chair_socket.emit("admit", {"participant_id": person_id}, callback=True)
     assert ack["ok"]
-    assert received(socket) == [("admitted", {"version": ack["version"]})]
+    heard = received(socket)
+    assert heard[0] == ("admitted", {"version": ack["version"]})
+    # Let in, the phone now hears who is in the meeting: the people let in, nobody from the lobby.
+    assert [(name, [p["admission"] for p in args["people"]]) for name, args in heard[1:]] == [
+        ("people_changed", ["admitted"])
+    ]
     people_changed = [args for name, args in received(chair_socket) if name == "people_changed"][-1]
     assert people_changed["version"] == ack["version"]
     assert people_changed["people"][0]["admission"] == "admitted"
@@ -83,32 +85,45 @@ def test_admitting_moves_the_phone_into_the_meeting(app, chair_socket, waiting):
     assert state_of(app, person_id) == (Admission.ADMITTED, "family", False)
 
 
-def test_the_chair_can_correct_side_and_flags_when_admitting(app, chair_socket, waiting):
+def test_a_lobby_correction_is_stored_when_made_and_is_what_admission_lets_in(
+    app, chair_socket, waiting, live, meeting
+):
     _, _, person_id = waiting
     ack = chair_socket.emit(
-        "admit",
-        {"participant_id": person_id, "side": "professional", "flags": ["is_interpreter"]},
-        callback=True,
+        "correct", {"participant_id": person_id, "side": "professional", "flags": ["is_interpreter"]}, callback=True
     )
     assert ack["ok"]
+    assert state_of(app, person_id) == (Admission.LOBBY, "professional", True)
+    corrected = [args for name, args in received(chair_socket) if name == "people_changed"][-1]
+    assert corrected["version"] == ack["version"]
+    assert [(p["side"], p["flags"]) for p in corrected["people"]] == [("professional", ["is_interpreter"])]
+    # Another chair's console opened now shows the correction; a late joiner changes nothing of it.
+    join(app.test_client(), meeting, name="Dan", side="professional")
+    assert chair_socket.emit("admit", {"participant_id": person_id}, callback=True)["ok"]
     assert state_of(app, person_id) == (Admission.ADMITTED, "professional", True)
+
+
+def test_admission_no_longer_takes_a_side_or_flags_of_its_own(app, chair_socket, waiting):
+    _, _, person_id = waiting
+    refused = chair_socket.emit("admit", {"participant_id": person_id, "side": "professional"}, callback=True)
+    assert refused["ok"] is False and refused["error"]["code"] == "invalid"
+    assert state_of(app, person_id) == (Admission.LOBBY, "family", False)
 
 
 def test_declining_tells_the_phone_and_shuts_it_out(app, chair_socket, waiting, live, meeting):
     phone, socket, person_id = waiting
     assert chair_socket.emit("decline", {"participant_id": person_id}, callback=True)["ok"]
     assert [name for name, _ in received(socket)] == ["declined"]
+    assert not socket.is_connected()  # told, then disconnected by the server
     assert "has not let you in" in phone.get(f"/join/{meeting.join_code}/state").get_data(as_text=True)
     assert not live(http_client=phone, auth={"meeting": meeting.id}).is_connected()
-    refused = socket.emit("sync", {}, callback=True)
-    assert refused["ok"] is False and refused["error"]["code"] == "unauthorised"
 
 
 def test_admit_all_lets_in_everyone_waiting(app, chair_socket, waiting, meeting):
     _, socket, _ = waiting
     join(app.test_client(), meeting, name="Grandad")
     assert chair_socket.emit("admit_all", {}, callback=True)["ok"]
-    assert [name for name, _ in received(socket)] == ["admitted"]
+    assert [name for name, _ in received(socket)] == ["admitted", "people_changed"]
     with app.app_context():
         assert {p.admission for p in db.session.scalars(select(Participant))} == {Admission.ADMITTED}
 

@@ -47,7 +47,8 @@ def joined(meeting, name, side="family", relation="", *, admit=True, flags=None)
     """Someone who joined from a phone (a device token) and, unless told otherwise, was let in."""
     person = joining.join(meeting, name, relation, side, joining.new_device_token(), "192.0.2.10")
     if admit:
-        joining.admit(meeting, person.id, flags=flags)
+        joining.correct(meeting, person.id, flags=list(flags or []))
+        joining.admit(meeting, person.id)
     return person
 
 

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 
 from facilitator import access
 from facilitator.extensions import socketio
-from facilitator.live import broadcast
 from facilitator.live.acks import ok
 from facilitator.live.commands import Refused, command, payload_of, present, running_chair
 from facilitator.services import agreement, closing
@@ -32,7 +31,6 @@ def respond_to_plan(payload=None):
             access.name_of(viewer),
         )
     agreement.respond(meeting, person, details.get("agreed"), details.get("reasons"), recorded_by=recorded_by)
-    broadcast.agreement_changed(meeting)
     return ok(version=meeting.version)
 
 
@@ -44,5 +42,4 @@ def close_meeting(payload=None):
     payload_of(payload)
     viewer, meeting = running_chair()
     closing.close(meeting, access.name_of(viewer))
-    broadcast.meeting_closed(meeting)
     return ok(version=meeting.version)

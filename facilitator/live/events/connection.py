@@ -15,7 +15,7 @@ from facilitator.live.acks import ok, refused
 from facilitator.live.commands import Refused, command, identify, meeting_and_person, payload_of, place
 from facilitator.models import Meeting
 from facilitator.models.types import is_row_id
-from facilitator.services import presence, running
+from facilitator.services import changes, presence, running
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +45,9 @@ def connect(auth=None):
     place(viewer, meeting)
     broadcast.hello(request.sid, viewer)
     if person is not None:
+        changes.tell(meeting, "people_changed")
         presence.connected(person, request.sid)
-        broadcast.people_changed(meeting)
+        broadcast.publish()
 
 
 @socketio.on("disconnect")
@@ -57,7 +58,8 @@ def disconnect(reason=None):
         presence.disconnected(request.sid)
         meeting = db.session.get(Meeting, following.meeting_id)
         if meeting is not None:
-            broadcast.people_changed(meeting)
+            changes.tell(meeting, "people_changed")
+            broadcast.publish()
 
 
 @socketio.on("clock")
@@ -88,7 +90,6 @@ def leave(payload=None):
     if not viewer.is_participant:
         raise Refused("forbidden", _("Only people in the meeting can leave it."))
     running.leave(viewer.participant)
-    broadcast.people_changed(meeting)
     return ok(version=meeting.version)
 
 

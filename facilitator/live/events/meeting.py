@@ -5,29 +5,31 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from facilitator.extensions import socketio
-from facilitator.live import broadcast
 from facilitator.live.acks import ok
 from facilitator.live.commands import Refused, command, payload_of, running
 from facilitator.services import joining
 from facilitator.services import running as run
 
 
+@socketio.on("correct")
+@command
+def correct(payload=None):
+    """A chair -> `{"participant_id", "side"?, "flags"?}`: a waiting person's side or flags
+    corrected, stored at once. The chairs receive `people_changed`; admitting them uses it."""
+    details = payload_of(payload, "participant_id", "side", "flags")
+    meeting = running()
+    joining.correct(meeting, details.get("participant_id"), details.get("side"), details.get("flags"))
+    return ok(version=meeting.version)
+
+
 @socketio.on("admit")
 @command
 def admit(payload=None):
-    """A chair -> let a person in from the lobby, optionally with a corrected side and flags.
-    The person's phones receive `admitted`; the chairs receive `people_changed`."""
-    details = payload_of(payload, "participant_id", "side", "flags")
-    flags = details.get("flags")
-    if flags is not None and (not isinstance(flags, list) or not all(isinstance(f, str) for f in flags)):
-        raise Refused("invalid", _("Flags are a list of names."))
-    side = details.get("side")
-    if side is not None and not isinstance(side, str):
-        raise Refused("invalid", _("Choose family and friends, or professional."))
-    meeting = running(in_private_time=True)
-    person = joining.admit(meeting, details.get("participant_id"), side=side, flags=flags)
-    broadcast.admission_changed(person)
-    broadcast.people_changed(meeting)
+    """A chair -> `{"participant_id"}`: let a person in from the lobby, as the chairs have
+    corrected them. Their phones receive `admitted`; everyone `people_changed`."""
+    details = payload_of(payload, "participant_id")
+    meeting = running()
+    joining.admit(meeting, details.get("participant_id"))
     return ok(version=meeting.version)
 
 
@@ -36,10 +38,8 @@ def admit(payload=None):
 def admit_all(payload=None):
     """A chair -> let everyone in the lobby in."""
     payload_of(payload)
-    meeting = running(in_private_time=True)
-    for person in joining.admit_all(meeting):
-        broadcast.admission_changed(person)
-    broadcast.people_changed(meeting)
+    meeting = running()
+    joining.admit_all(meeting)
     return ok(version=meeting.version)
 
 
@@ -48,10 +48,8 @@ def admit_all(payload=None):
 def decline(payload=None):
     """A chair -> turn a person away from the lobby; their phones receive `declined`."""
     details = payload_of(payload, "participant_id")
-    meeting = running(in_private_time=True)
-    person = joining.decline(meeting, details.get("participant_id"))
-    broadcast.admission_changed(person)
-    broadcast.people_changed(meeting)
+    meeting = running()
+    joining.decline(meeting, details.get("participant_id"))
     return ok(version=meeting.version)
 
 
@@ -62,7 +60,6 @@ def start(payload=None):
     payload_of(payload)
     meeting = running()
     run.start(meeting)
-    broadcast.meeting_changed(meeting)
     return ok(version=meeting.version)
 
 
@@ -73,7 +70,6 @@ def go_to(payload=None):
     details = payload_of(payload, "position")
     meeting = running()
     run.go_to(meeting, details.get("position"))
-    broadcast.meeting_changed(meeting)
     return ok(version=meeting.version)
 
 
@@ -92,7 +88,6 @@ def timer(payload=None):
         run.timer_add(meeting, details.get("minutes"))
     else:
         raise Refused("invalid", _("Start, pause or add minutes to the timer."))
-    broadcast.meeting_changed(meeting)
     return ok(version=meeting.version)
 
 
@@ -101,7 +96,6 @@ def timer(payload=None):
 def lobby(payload=None):
     """A chair -> `{"open": bool}`: while open, the room screen shows how to join."""
     details = payload_of(payload, "open")
-    meeting = running(in_private_time=True)
+    meeting = running()
     run.set_lobby(meeting, details.get("open"))
-    broadcast.meeting_changed(meeting)
     return ok(version=meeting.version)

@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 
 from facilitator import access
 from facilitator.extensions import socketio
-from facilitator.live import broadcast
 from facilitator.live.acks import ok
 from facilitator.live.commands import Refused, command, payload_of, present
 from facilitator.services import plan
@@ -43,9 +42,7 @@ def add_outcome(payload=None):
     """The family or a chair -> `{"client_id", "text"}`. Everyone receives `outcome_saved`."""
     details = payload_of(payload, "client_id", "text")
     meeting, editor = _family_writer()
-    item, is_new = plan.add_outcome(meeting, details.get("client_id"), details.get("text"), editor)
-    if is_new:
-        broadcast.outcome_saved(meeting, item)
+    item, _is_new = plan.add_outcome(meeting, details.get("client_id"), details.get("text"), editor)
     return ok(version=meeting.version, outcome_id=item.id)
 
 
@@ -58,7 +55,6 @@ def edit_outcome(payload=None):
     item = plan.edit_outcome(
         meeting, details.get("outcome_id"), details.get("revision"), details.get("text"), editor
     )
-    broadcast.outcome_saved(meeting, item)
     return ok(version=meeting.version, revision=item.revision)
 
 
@@ -68,8 +64,7 @@ def remove_outcome(payload=None):
     """The family or a chair -> `{"outcome_id", "revision"}`; its actions stay, under no outcome."""
     details = payload_of(payload, "outcome_id", "revision")
     meeting, _editor = _family_writer()
-    removed = plan.remove_outcome(meeting, details.get("outcome_id"), details.get("revision"))
-    broadcast.outcome_removed(meeting, removed)
+    plan.remove_outcome(meeting, details.get("outcome_id"), details.get("revision"))
     return ok(version=meeting.version)
 
 
@@ -84,19 +79,17 @@ def add_action(payload=None):
     if "offer_id" in details:
         if set(details) - {"client_id", "offer_id"}:
             raise Refused("invalid", _("An offer becomes an action as it is; edit it afterwards."))
-        item, is_new = plan.action_from_offer(
+        item, _is_new = plan.action_from_offer(
             meeting, details.get("client_id"), details["offer_id"], editor, proposer=proposer
         )
     else:
-        item, is_new = plan.add_action(
+        item, _is_new = plan.add_action(
             meeting,
             details.get("client_id"),
             plan.ActionDetails.from_payload(details),
             editor,
             proposer=proposer,
         )
-    if is_new:
-        broadcast.action_saved(meeting, item)
     return ok(version=meeting.version, action_id=item.id)
 
 
@@ -115,7 +108,6 @@ def edit_action(payload=None):
         editor,
         proposer=proposer,
     )
-    broadcast.action_saved(meeting, item)
     return ok(version=meeting.version, revision=item.revision)
 
 
@@ -126,7 +118,6 @@ def accept_action(payload=None):
     details = payload_of(payload, "action_id", "revision")
     meeting, editor = _family_writer()
     item = plan.accept_action(meeting, details.get("action_id"), details.get("revision"), editor)
-    broadcast.action_saved(meeting, item)
     return ok(version=meeting.version, revision=item.revision)
 
 
@@ -136,10 +127,9 @@ def remove_action(payload=None):
     """The family or a chair (a professional: their own proposals) -> `{"action_id", "revision"}`."""
     details = payload_of(payload, "action_id", "revision")
     meeting, _editor, proposer = _writer()
-    removed = plan.remove_action(
+    plan.remove_action(
         meeting, details.get("action_id"), details.get("revision"), proposer=proposer
     )
-    broadcast.action_removed(meeting, removed)
     return ok(version=meeting.version)
 
 
@@ -158,11 +148,9 @@ def add_note(payload=None):
     receive `note_saved`."""
     details = payload_of(payload, "client_id", "text", "family_only")
     meeting, editor = _note_writer()
-    item, is_new = plan.add_note(
+    item, _is_new = plan.add_note(
         meeting, details.get("client_id"), details.get("text"), details.get("family_only", False), editor
     )
-    if is_new:
-        broadcast.note_saved(meeting, item)
     return ok(version=meeting.version, note_id=item.id)
 
 
@@ -180,7 +168,6 @@ def edit_note(payload=None):
         details.get("family_only", False),
         editor,
     )
-    broadcast.note_saved(meeting, item)
     return ok(version=meeting.version, revision=item.revision)
 
 
@@ -190,8 +177,7 @@ def remove_note(payload=None):
     """A family member -> `{"note_id", "revision"}`."""
     details = payload_of(payload, "note_id", "revision")
     meeting, _editor = _note_writer()
-    item = plan.remove_note(meeting, details.get("note_id"), details.get("revision"))
-    broadcast.note_removed(meeting, item.id)
+    plan.remove_note(meeting, details.get("note_id"), details.get("revision"))
     return ok(version=meeting.version)
 
 
@@ -206,7 +192,6 @@ def save_terms(payload=None):
     meeting, editor = _family_writer()
     changes = {field: details[field] for field in plan.TERMS_FIELDS if field in details}
     terms = plan.save_terms(meeting, details.get("revision"), changes, editor)
-    broadcast.terms_saved(meeting, terms)
     return ok(version=meeting.version, revision=terms.revision)
 
 
@@ -226,5 +211,4 @@ def action_progress(payload=None):
         details.get("note"),
         editor,
     )
-    broadcast.action_saved(meeting, item)
     return ok(version=meeting.version, revision=item.revision)

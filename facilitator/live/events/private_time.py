@@ -6,9 +6,8 @@ from flask_babel import gettext as _
 
 from facilitator import access
 from facilitator.extensions import socketio
-from facilitator.live import broadcast
 from facilitator.live.acks import ok
-from facilitator.live.commands import Refused, command, identify, payload_of, running_chair
+from facilitator.live.commands import Refused, command, payload_of, present, running_chair
 from facilitator.services import private_time
 
 
@@ -21,7 +20,6 @@ def start_private_time(payload=None):
     details = payload_of(payload, "stay")
     viewer, meeting = running_chair()
     private_time.start(meeting, details.get("stay", []), access.name_of(viewer))
-    broadcast.private_time_changed(meeting)
     return ok(version=meeting.version)
 
 
@@ -31,9 +29,22 @@ def end_private_time(payload=None):
     """A family member ("We're ready - invite everyone back") or a chair who runs the
     meeting -> `{}`. Everyone receives `private_time_changed`, and syncs."""
     payload_of(payload)
-    viewer, meeting = identify()
+    viewer, meeting = present()
     if not access.may_end_private_time(viewer, meeting):
         raise Refused("forbidden", _("The family invites everyone back, or the chair does."))
     private_time.end(meeting, access.name_of(viewer))
-    broadcast.private_time_changed(meeting)
+    return ok(version=meeting.version)
+
+
+@socketio.on("welcome")
+@command
+def welcome(payload=None):
+    """A family member, during private time -> `{"participant_id"}`: let in someone who was
+    let into the meeting during it and waits for the family. Their phones receive
+    `identity_changed`; everyone who sees the people `people_changed`."""
+    details = payload_of(payload, "participant_id")
+    viewer, meeting = present()
+    if not access.may_welcome(viewer, meeting):
+        raise Refused("forbidden", _("The family decides who joins their private time."))
+    private_time.welcome(meeting, details.get("participant_id"))
     return ok(version=meeting.version)

@@ -7,10 +7,9 @@ from flask_babel import gettext as _
 
 from facilitator import access
 from facilitator.extensions import db, socketio
-from facilitator.live import broadcast
 from facilitator.live.acks import ok
 from facilitator.live.commands import Refused, command, payload_of, present, running, running_chair
-from facilitator.models import Participant, Stage
+from facilitator.models import Participant
 from facilitator.models.types import is_row_id
 from facilitator.services import contributions, rounds
 
@@ -18,7 +17,7 @@ ANSWER_FIELDS = ("client_id", "text", "stage_id", "kind", "feeling")
 
 
 def _answered(meeting, person, details, recorded_by=None):
-    item, is_new = contributions.add(
+    item, _is_new = contributions.add(
         meeting,
         person,
         details.get("client_id"),
@@ -28,8 +27,6 @@ def _answered(meeting, person, details, recorded_by=None):
         feeling=details.get("feeling"),
         recorded_by=recorded_by,
     )
-    if is_new:
-        broadcast.contribution_added(meeting, item)
     return ok(version=meeting.version, contribution_id=item.id)
 
 
@@ -57,11 +54,7 @@ def record(payload=None):
     person = db.session.get(Participant, person_id) if is_row_id(person_id) else None
     if person is None or person.meeting_id != meeting.id:
         raise Refused("invalid", _("Choose someone in the meeting."))
-    was_admitted = person.admission
-    answer = _answered(meeting, person, details, recorded_by=viewer.chair)
-    if person.admission is not was_admitted:
-        broadcast.people_changed(meeting)
-    return answer
+    return _answered(meeting, person, details, recorded_by=viewer.chair)
 
 
 @socketio.on("round")
@@ -73,8 +66,7 @@ def round_settings(payload=None):
     if not details:
         raise Refused("invalid", _("Say what to change about the round."))
     meeting = running()
-    stage = rounds.set_round(meeting, **details)
-    broadcast.round_changed(meeting, stage)
+    rounds.set_round(meeting, **details)
     return ok(version=meeting.version)
 
 
@@ -85,8 +77,7 @@ def pass_turn(payload=None):
     `{"participant_id": int}`. Everyone receives `round_changed`."""
     details = payload_of(payload, "participant_id")
     meeting = running()
-    stage = rounds.pass_turn(meeting, details.get("participant_id"))
-    broadcast.round_changed(meeting, stage)
+    rounds.pass_turn(meeting, details.get("participant_id"))
     return ok(version=meeting.version)
 
 
@@ -99,10 +90,7 @@ def score(payload=None):
     viewer, meeting = present()
     if not access.may_contribute(viewer, meeting):
         raise Refused("forbidden", _("Only people in the meeting can give a score."))
-    before = meeting.version
     stored = rounds.score(meeting, viewer.participant, details.get("value"), details.get("stage_id"))
-    if meeting.version != before:
-        broadcast.round_changed(meeting, db.session.get(Stage, stored.stage_id))
     return ok(version=meeting.version, value=stored.value)
 
 
@@ -112,6 +100,5 @@ def reveal(payload=None):
     """A chair -> show all the scores of the current scaling stage together."""
     payload_of(payload)
     meeting = running()
-    stage = rounds.reveal(meeting)
-    broadcast.round_changed(meeting, stage)
+    rounds.reveal(meeting)
     return ok(version=meeting.version)

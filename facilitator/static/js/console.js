@@ -40,6 +40,7 @@ function uniqueIds(node, personId) {
 
 function lobbyItem(person) {
   const node = document.getElementById("lobby-person").content.firstElementChild.cloneNode(true);
+  node.dataset.person = person.id;
   node.querySelector("[data-name]").textContent = person.name;
   node.querySelector("[data-relation]").textContent = person.relation ? `(${person.relation})` : "";
   node.querySelector("[data-side-label]").textContent = sideLabel(person.side);
@@ -56,11 +57,16 @@ function lobbyItem(person) {
     decline.remove();
     node.querySelector("details").remove();
   }
-  admit?.addEventListener("click", () => {
-    const side = node.querySelector("[data-side]:checked")?.value;
-    const flags = [...node.querySelectorAll("[data-flag]:checked")].map((input) => input.value);
-    send("admit", { participant_id: person.id, side, flags });
+  // A correction is stored when made, so every chair's console shows it and a redraw keeps it;
+  // admitting lets the person in as the server holds them.
+  node.querySelectorAll("[data-side], [data-flag]").forEach((input) => {
+    input.addEventListener("change", () => {
+      const side = node.querySelector("[data-side]:checked")?.value;
+      const flags = [...node.querySelectorAll("[data-flag]:checked")].map((box) => box.value);
+      send("correct", { participant_id: person.id, side, flags });
+    });
   });
+  admit?.addEventListener("click", () => send("admit", { participant_id: person.id }));
   decline?.addEventListener("click", () => send("decline", { participant_id: person.id }));
   return node;
 }
@@ -79,7 +85,15 @@ function inItem(person) {
 function showPeople(people) {
   const waiting = people.filter((p) => p.admission === "lobby");
   const admitted = people.filter((p) => p.admission === "admitted");
+  // A redraw keeps what the chair has open and where the focus is.
+  const open = new Set([...lobby.querySelectorAll("details[open]")].map((d) => d.closest("[data-person]")?.dataset.person));
+  const focused = lobby.contains(document.activeElement) ? document.activeElement.id : "";
   lobby.replaceChildren(...waiting.map(lobbyItem));
+  lobby.querySelectorAll("[data-person]").forEach((node) => {
+    const details = node.querySelector("details");
+    if (details && open.has(node.dataset.person)) details.open = true;
+  });
+  if (focused) document.getElementById(focused)?.focus();
   inMeeting.replaceChildren(...admitted.map(inItem));
   document.querySelector("[data-lobby-count]").textContent = `(${waiting.length})`;
   document.querySelector("[data-in-count]").textContent = `(${admitted.length})`;

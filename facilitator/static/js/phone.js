@@ -35,7 +35,7 @@ async function refresh() {
 }
 
 function planMode(state) {
-  return state.you?.side === "family" ? "edit" : "propose";
+  return state.can.edit_plan ? "edit" : "propose";
 }
 
 let refreshing = false;
@@ -54,6 +54,24 @@ async function catchUp(state) {
   else live.sync();
 }
 
+/** During private time: who was let in since and waits for the family to let them join. */
+function renderWelcome(state) {
+  const box = $("[data-welcome]");
+  if (!box) return;
+  const waiting = state.privateTime && state.can.welcome ? state.people.filter((p) => p.waits_for_family) : [];
+  box.hidden = waiting.length === 0;
+  $("[data-welcome-list]").replaceChildren(
+    ...waiting.map((person) => {
+      const node = document.getElementById("welcome-person").content.firstElementChild.cloneNode(true);
+      node.querySelector("[data-name]").textContent = person.name;
+      node.querySelector("[data-welcome-button]").addEventListener("click", () => {
+        live.socket.emit("welcome", { participant_id: person.id });
+      });
+      return node;
+    }),
+  );
+}
+
 function render(state) {
   catchUp(state);
   if (!$("[data-live]") || !state.meeting) return;
@@ -63,6 +81,7 @@ function render(state) {
   $("[data-questions]").replaceChildren(...(stage ? stage.questions.map((q) => item("li", q)) : []));
   const banner = $("[data-private-banner]");
   banner.hidden = !state.privateTime;
+  renderWelcome(state);
   renderAnswerForm(state, stage);
   renderScore(state, stage);
   if (!plan) {
@@ -71,7 +90,7 @@ function render(state) {
       mode,
       socket: live.socket,
       youId: state.you?.id ?? null,
-      notes: state.you?.side === "family",
+      notes: Boolean(state.can.write_notes),
     });
     offers = offerTools(() => live.state, { mode, socket: live.socket, youId: state.you?.id ?? null });
     closing = createClosing($("[data-closing]"), { mode, socket: live.socket });
@@ -250,6 +269,11 @@ const live = followMeeting({
 });
 
 live.socket.on("admitted", () => live.sync());
+// What this person may do has changed: the page is drawn again for who they are now.
+live.socket.on("identity_changed", async () => {
+  await refresh();
+  live.sync();
+});
 live.socket.on("declined", async () => {
   await refresh();
   live.socket.disconnect();

@@ -164,7 +164,7 @@ export function createClosing(root, { mode, socket, stages = PLAN_STAGES }) {
     const stage = state.meeting.stages[state.meeting.current_position];
     const you = state.you;
     const asking = stage?.kind === "agreement" && state.meeting.status === "live" && !state.privateTime;
-    const mayAnswer = you ? you.flags.includes("is_referrer") : mode === "edit" && referrers().length > 0;
+    const mayAnswer = you ? Boolean(state.can.respond_to_plan) : mode === "edit" && referrers().length > 0;
     if (asking && mayAnswer && !agreed) children.push(respondForm ?? openRespond());
     if (!asking || agreed) respondForm = null;
     agreement.replaceChildren(...children);

@@ -21,6 +21,8 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
     privateTime: null,
     shutOut: false,
     you: null,
+    // What this viewer may do (`access.capabilities`): the page offers what this says.
+    can: {},
     clockOffset: 0,
   };
   let syncing = false;
@@ -63,6 +65,7 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
       // Private family time shuts this viewer out: the snapshot says it is on, and nothing more.
       shutOut: Boolean(snapshot.meeting.private_time) && !snapshot.meeting.stages,
       you: snapshot.you ?? state.you,
+      can: snapshot.can ?? state.can,
     });
     render(state);
   }
@@ -139,6 +142,13 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
     if (!stage || !state.meeting) return;
     state.meeting.stages = state.meeting.stages.map((item) => (item.id === stage.id ? stage : item));
   }
+  // Who this viewer is has changed (their side, their flags, the family's welcome): ask again.
+  socket.on("identity_changed", (event) => {
+    onEvent("identity_changed", event);
+    sync();
+  });
+  // Taken off the meeting's list: the server has ended this connection; the page says so.
+  socket.on("removed", () => window.location.reload());
   socket.on("connect", sync);
 
   return { socket, state, sync };
