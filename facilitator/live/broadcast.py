@@ -126,7 +126,8 @@ def _full(view: View) -> bool:
 
 def _meeting_changed(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
     """Where the meeting is: stage, timer, lobby, agenda. The same for everyone who sees it."""
-    _send("meeting_changed", meeting.version, _receiving(event, recipients), _same({"meeting": snapshot.meeting_state(meeting)}))
+    state = {"meeting": snapshot.meeting_state(meeting)}
+    _send("meeting_changed", event.version, _receiving(event, recipients), _same(state))
 
 
 def _people_changed(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
@@ -134,7 +135,7 @@ def _people_changed(meeting: Meeting, event: MeetingEvent, recipients: list[Reci
     people = list(db.session.scalars(_PEOPLE, {"meeting": meeting.id}))
     _send(
         "people_changed",
-        meeting.version,
+        event.version,
         _receiving(event, recipients),
         _per_view(lambda view: {"people": snapshot.people_in(view, people)}),
     )
@@ -152,7 +153,7 @@ def _private_time_changed(meeting: Meeting, event: MeetingEvent, recipients: lis
         return with_view(recipient)
 
     with_view = _per_view(lambda view: {**news, "snapshot": snapshot.of_view(view, meeting)})
-    _send("private_time_changed", meeting.version, _receiving(event, recipients), data_for)
+    _send("private_time_changed", event.version, _receiving(event, recipients), data_for)
 
 
 def _contribution_added(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
@@ -165,7 +166,7 @@ def _contribution_added(meeting: Meeting, event: MeetingEvent, recipients: list[
     stage = snapshot.stage(item.stage)
     _send(
         "contribution_added",
-        meeting.version,
+        event.version,
         _receiving(event, recipients),
         _per_view(
             lambda view: {
@@ -186,7 +187,7 @@ def _round_changed(meeting: Meeting, event: MeetingEvent, recipients: list[Recip
     state = snapshot.stage(stage)
     _send(
         "round_changed",
-        meeting.version,
+        event.version,
         _receiving(event, recipients),
         _per_view(
             lambda view: {
@@ -201,7 +202,7 @@ def _item_saved(model: type, name: str, field: str) -> Callable[[Meeting, Meetin
     def render(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
         item = _subject(event, model, "id")
         if item is not None:
-            _send(name, meeting.version, _receiving(event, recipients), _same({field: snapshot.plan_item(item)}))
+            _send(name, event.version, _receiving(event, recipients), _same({field: snapshot.plan_item(item)}))
 
     render.__doc__ = f"An item of the plan added or changed: `{name}`."
     return render
@@ -209,7 +210,7 @@ def _item_saved(model: type, name: str, field: str) -> Callable[[Meeting, Meetin
 
 def _item_removed(name: str) -> Callable[[Meeting, MeetingEvent, list[Recipient]], None]:
     def render(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
-        _send(name, meeting.version, _receiving(event, recipients), _same({"id": event.payload["id"]}))
+        _send(name, event.version, _receiving(event, recipients), _same({"id": event.payload["id"]}))
 
     render.__doc__ = f"An item of the plan removed: `{name}`, by id."
     return render
@@ -223,26 +224,28 @@ def _note_saved(meeting: Meeting, event: MeetingEvent, recipients: list[Recipien
     if item is None:
         return
     told = _receiving(event, recipients)
-    _send("note_saved", meeting.version, told, _same({"note": snapshot.note(item)}))
+    _send("note_saved", event.version, told, _same({"note": snapshot.note(item)}))
     if event.audience == access.FAMILY_ONLY:
         others = [r for r in recipients if access.receives("note_removed", "", r) and r not in told]
-        _send("note_removed", meeting.version, others, _same({"id": item.id}))
+        _send("note_removed", event.version, others, _same({"id": item.id}))
 
 
 def _terms_saved(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
     """The contingency, monitor, review date or decision."""
-    _send("terms_saved", meeting.version, _receiving(event, recipients), _same({"terms": snapshot.terms(plan.terms_of(meeting))}))
+    terms = {"terms": snapshot.terms(plan.terms_of(meeting))}
+    _send("terms_saved", event.version, _receiving(event, recipients), _same(terms))
 
 
 def _agreement_changed(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
     """The referrer answered, or the plan they answered about has changed since."""
-    _send("agreement_changed", meeting.version, _receiving(event, recipients), _same({"agreement": snapshot.agreement_of(meeting)}))
+    answers = {"agreement": snapshot.agreement_of(meeting)}
+    _send("agreement_changed", event.version, _receiving(event, recipients), _same(answers))
 
 
 def _meeting_closed(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
     """To everyone following the meeting, lobby included: pages show the summary (or, for
     someone never let in, that it has finished)."""
-    _send("meeting_closed", meeting.version, _receiving(event, recipients), _same({}))
+    _send("meeting_closed", event.version, _receiving(event, recipients), _same({}))
 
 
 def _admission_changed(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
@@ -253,22 +256,22 @@ def _admission_changed(meeting: Meeting, event: MeetingEvent, recipients: list[R
         return
     to = _receiving(event, recipients)
     if person.admission is Admission.ADMITTED:
-        _send("admitted", meeting.version, to, _same({}))
+        _send("admitted", event.version, to, _same({}))
     elif person.admission is Admission.DECLINED:
-        _send("declined", meeting.version, to, _same({}))
+        _send("declined", event.version, to, _same({}))
         _disconnect(db.session.scalars(_CONNECTIONS, {"person": person.id}))
 
 
 def _identity_changed(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
     """To the person's own phones: what they may see has changed (their side, their flags, the
     family's welcome); the page asks `sync` and is shown only what it may see now."""
-    _send("identity_changed", meeting.version, _receiving(event, recipients), _same({}))
+    _send("identity_changed", event.version, _receiving(event, recipients), _same({}))
 
 
 def _person_removed(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
     """Taken off the meeting's list: their phones, on every process, are told and disconnected.
     (They are on no list `recipients_of` reads, so this goes to their room by name.)"""
-    _send("removed", meeting.version, [access.former_person(event.payload["participant_id"])], _same({}))
+    _send("removed", event.version, [access.former_person(event.payload["participant_id"])], _same({}))
     _disconnect(event.payload.get("connections", []))
 
 

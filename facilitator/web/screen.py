@@ -6,7 +6,7 @@ laptop showing it can do nothing but show it.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from facilitator import access
@@ -26,8 +26,9 @@ def open_screen(meeting_id: int):
     meeting = meeting_for_chair(meeting_id, access.may_run)
     try:
         token = running.issue_screen_token(meeting)
-    except ValidationError:
-        abort(404)
+    except ValidationError as error:  # closed, or private family time is on
+        flash(error.message, "error")
+        return redirect(url_for("meetings.console", meeting_id=meeting.id))
     return redirect(url_for("screen.room", token=token))
 
 
