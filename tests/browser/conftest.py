@@ -171,9 +171,9 @@ def accessible():
 
 
 @pytest.fixture
-def meeting(views, sign_in):
-    """A Family Group Conference set up and started by the chair, at its check-in, with Kerry
-    let in on her phone: the chair's page, Kerry's page and the join address."""
+def console(views, sign_in):
+    """A Family Group Conference the chair has just set up, its console open: the chair's
+    page and the join address."""
     chair = sign_in(views.open("chair", LAPTOP))
     chair.get_by_role("link", name="Set up a meeting").click()
     chair.get_by_label("Title").fill("FGC for the M. family")
@@ -181,11 +181,30 @@ def meeting(views, sign_in):
     chair.get_by_role("button", name="Set up the meeting").click()
     chair.get_by_role("link", name="Console").click()
     address = chair.locator(".facts__row", has_text="Join address").get_by_role("link").get_attribute("href")
-    kerry = views.open("kerry", PHONE)
-    kerry.goto(address)
-    kerry.get_by_label("Your name").fill("Kerry")
-    kerry.get_by_label("Family or a friend").check()
-    kerry.get_by_role("button", name="Join").click()
+    return chair, address
+
+
+@pytest.fixture
+def arrive(views):
+    """A phone that joins by the address as family or a friend, into the lobby: its page."""
+
+    def joins(name: str, address: str, view: str | None = None) -> Page:
+        phone = views.open(view or name, PHONE)
+        phone.goto(address)
+        phone.get_by_label("Your name").fill(name)
+        phone.get_by_label("Family or a friend").check()
+        phone.get_by_role("button", name="Join").click()
+        return phone
+
+    return joins
+
+
+@pytest.fixture
+def meeting(console, arrive):
+    """A Family Group Conference set up and started by the chair, at its check-in, with Kerry
+    let in on her phone: the chair's page, Kerry's page and the join address."""
+    chair, address = console
+    kerry = arrive("Kerry", address, view="kerry")
     chair.get_by_role("button", name="Let Kerry in").click()
     chair.get_by_role("button", name="Start the meeting").click()
     chair.get_by_role("button", name="Next stage").click()

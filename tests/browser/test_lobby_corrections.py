@@ -7,29 +7,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LAPTOP, PHONE
-
 pytestmark = pytest.mark.browser
 
 
-def test_a_lobby_correction_survives_another_person_joining(views, sign_in, shots):
-    chair = sign_in(views.open("chair", LAPTOP))
-    chair.get_by_role("link", name="Set up a meeting").click()
-    chair.get_by_label("Title").fill("FGC for the L. family")
-    chair.get_by_label("Family Group Conference").check()
-    chair.get_by_role("button", name="Set up the meeting").click()
-    chair.get_by_role("link", name="Console").click()
+def test_a_lobby_correction_survives_another_person_joining(console, arrive, shots):
+    chair, address = console
     expect(chair.locator("[data-connection]")).to_have_attribute("data-state", "connected")
-    address = chair.locator(".facts__row", has_text="Join address").get_by_role("link").get_attribute("href")
 
-    def arrives(name: str) -> None:
-        phone = views.open(name, PHONE)
-        phone.goto(address)
-        phone.get_by_label("Your name").fill(name)
-        phone.get_by_label("Family or a friend").check()
-        phone.get_by_role("button", name="Join").click()
-
-    arrives("Sam")  # Sam is the social worker, and tapped the wrong side
+    arrive("Sam", address)  # Sam is the social worker, and tapped the wrong side
     lobby = chair.locator("[data-lobby]")
     sam = lobby.locator("[data-person]", has_text="Sam")
     sam.get_by_text("Correct their side or flags").click()
@@ -39,7 +24,7 @@ def test_a_lobby_correction_survives_another_person_joining(views, sign_in, shot
     sam.get_by_label("Referrer").check()
     expect(sam.get_by_label("Referrer")).to_be_checked()
 
-    arrives("Nan")  # the lobby is drawn again from the server's state
+    arrive("Nan", address)  # the lobby is drawn again from the server's state
     expect(chair.locator("[data-lobby-count]")).to_have_text("(2)")
     sam = lobby.locator("[data-person]", has_text="Sam")
     expect(sam.locator("[data-side-label]")).to_have_text("Professional")

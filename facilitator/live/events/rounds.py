@@ -17,7 +17,7 @@ ANSWER_FIELDS = ("client_id", "text", "stage_id", "kind", "feeling")
 
 
 def _answered(meeting, person, details, recorded_by=None):
-    item, _is_new = contributions.add(
+    item, _ = contributions.add(
         meeting,
         person,
         details.get("client_id"),
