@@ -82,18 +82,27 @@ function inItem(person) {
   return node;
 }
 
+/** Where the focus is in the lobby, so that a redraw can put it back on the same control. */
+function focusKey(element) {
+  const person = element.closest("[data-person]")?.dataset.person;
+  if (!person) return null;
+  if (element.id) return { person, selector: `#${element.id}` };
+  const kind = ["data-admit", "data-decline"].find((name) => element.hasAttribute(name));
+  return { person, selector: kind ? `[${kind}]` : element.tagName.toLowerCase() };
+}
+
 function showPeople(people) {
   const waiting = people.filter((p) => p.admission === "lobby");
   const admitted = people.filter((p) => p.admission === "admitted");
   // A redraw keeps what the chair has open and where the focus is.
   const open = new Set([...lobby.querySelectorAll("details[open]")].map((d) => d.closest("[data-person]")?.dataset.person));
-  const focused = lobby.contains(document.activeElement) ? document.activeElement.id : "";
+  const focused = lobby.contains(document.activeElement) ? focusKey(document.activeElement) : null;
   lobby.replaceChildren(...waiting.map(lobbyItem));
   lobby.querySelectorAll("[data-person]").forEach((node) => {
     const details = node.querySelector("details");
     if (details && open.has(node.dataset.person)) details.open = true;
   });
-  if (focused) document.getElementById(focused)?.focus();
+  if (focused) lobby.querySelector(`[data-person="${focused.person}"] ${focused.selector}`)?.focus();
   inMeeting.replaceChildren(...admitted.map(inItem));
   document.querySelector("[data-lobby-count]").textContent = `(${waiting.length})`;
   document.querySelector("[data-in-count]").textContent = `(${admitted.length})`;
