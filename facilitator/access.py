@@ -14,7 +14,18 @@ from flask import g, session
 from sqlalchemy import bindparam, select
 
 from facilitator.extensions import db
-from facilitator.models import Admission, Chair, Meeting, MeetingMember, MemberRole, Participant, Side
+from facilitator.models import (
+    Admission,
+    Chair,
+    ConsentItem,
+    Meeting,
+    MeetingMember,
+    MemberRole,
+    Participant,
+    Sharing,
+    Side,
+    StageKind,
+)
 from facilitator.services import running
 from facilitator.services.summary import Copy
 
@@ -221,8 +232,50 @@ def may_welcome(viewer: Viewer, meeting: Meeting) -> bool:
 
 
 def may_contribute(viewer: Viewer, meeting: Meeting) -> bool:
-    """People let in answer from their phones; chairs and the screen do not."""
-    return viewer.is_participant and may_see_content(viewer, meeting)
+    """People let in answer from their phones; chairs and the screen do not. While a shuttle
+    mediation keeps the parties apart, nothing is said to the room: each writes in their own
+    space (`may_keep_space`)."""
+    return viewer.is_participant and may_see_content(viewer, meeting) and not meeting.apart
+
+
+def has_part(meeting: Meeting, kind: StageKind) -> bool:
+    """Whether the meeting's agenda includes a part of this kind (a party's own space, the
+    child's voice): its tools are there from before the meeting starts to its end."""
+    return any(stage.kind is kind for stage in meeting.stages)
+
+
+def is_party(viewer: Viewer, meeting: Meeting) -> bool:
+    """A party to a mediation held with own spaces: of the family's side, let in."""
+    return (
+        in_the_room(viewer, meeting)
+        and viewer.is_participant
+        and viewer.participant.side is Side.FAMILY
+        and has_part(meeting, StageKind.OWN_SPACE)
+    )
+
+
+def may_keep_space(viewer: Viewer, meeting: Meeting) -> bool:
+    """A party writes in their own space, passes items on, approves rephrasings and answers the
+    agreement's terms."""
+    return is_party(viewer, meeting) and not shut_out(viewer, meeting)
+
+
+def may_mediate(viewer: Viewer, meeting: Meeting) -> bool:
+    """The mediator (a chair who runs the meeting) reads every party's space, suggests words and
+    proposes the agreement's terms; never a child's houses unless shared."""
+    return may_run(viewer, meeting) and may_see_content(viewer, meeting) and has_part(meeting, StageKind.OWN_SPACE)
+
+
+def may_fill_houses(viewer: Viewer, meeting: Meeting) -> bool:
+    """The child, or an advocate on the child's behalf, fills the three houses and decides who
+    hears each item."""
+    person = viewer.participant
+    return (
+        has_part(meeting, StageKind.CHILDS_VOICE)
+        and in_the_room(viewer, meeting)
+        and not shut_out(viewer, meeting)
+        and (person.is_child or person.is_advocate)
+    )
 
 
 def may_edit_plan(viewer: Viewer, meeting: Meeting) -> bool:
@@ -246,16 +299,20 @@ def capabilities(viewer: Viewer, meeting: Meeting) -> dict[str, bool]:
     rules as the `may_*` functions above, which a test holds to."""
     person = viewer.participant if viewer.is_participant else None
     let_in = person is not None and in_the_room(viewer, meeting)
-    family = let_in and person.side is Side.FAMILY
+    together = let_in and not meeting.apart  # a shuttle mediation keeps the parties apart
+    family = together and person.side is Side.FAMILY
     runs = may_run(viewer, meeting)
     return {
-        "contribute": let_in,
+        "contribute": together,
         "edit_plan": family or (viewer.is_chair and may_view(viewer, meeting)),
-        "propose_actions": let_in and not family,
+        "propose_actions": together and not family,
         "write_notes": family,
-        "respond_to_plan": (let_in and person.is_referrer) or runs,
+        "respond_to_plan": (together and person.is_referrer) or runs,
         "end_private_time": family or runs,
         "welcome": family,
+        "keep_space": is_party(viewer, meeting),
+        "mediate": runs and has_part(meeting, StageKind.OWN_SPACE),
+        "fill_houses": has_part(meeting, StageKind.CHILDS_VOICE) and let_in and (person.is_child or person.is_advocate),
         "run": runs,
         "manage": may_manage(viewer, meeting),
     }
@@ -367,8 +424,16 @@ EVENT_VIEWS: dict[str, frozenset[View]] = {
     "admission_changed": EVERY_VIEW,
     "identity_changed": EVERY_VIEW,
     "person_removed": EVERY_VIEW,
+    # Words passed on only with consent: each item's own audience says who (`item_audience`).
+    "item_saved": CONTENT_VIEWS,
+    "item_removed": CONTENT_VIEWS,
+    "term_saved": CONTENT_VIEWS,
+    "term_removed": CONTENT_VIEWS,
 }
+# Audiences: words naming who, within the views above, an event reaches; "" is everyone.
 FAMILY_ONLY = "family"
+CHAIRS = "chairs"
+ADVOCATES = "advocates"
 
 
 def one_person(participant_id: int) -> str:
@@ -384,6 +449,7 @@ class Recipient:
     view: View
     person_id: int | None = None  # a person's phones; None for the chairs and the room screen
     family: bool = False  # of the family's side: their view is the same either side of private time
+    advocate: bool = False  # a child's advocate: reads the child's houses before they are shared
 
 
 _PEOPLE = select(
@@ -393,6 +459,7 @@ _PEOPLE = select(
     Participant.admission,
     Participant.may_stay_in_private_time,
     Participant.waits_for_family,
+    Participant.is_advocate,
 ).where(Participant.meeting_id == bindparam("meeting"))
 _MEMBERS = select(MeetingMember.chair_id).where(MeetingMember.meeting_id == bindparam("meeting"))
 
@@ -413,8 +480,28 @@ def recipients_of(meeting: Meeting) -> list[Recipient]:
         found.append(Recipient(rooms.screen(meeting.id, meeting.screen_token_hash), screen))
     for person in db.session.execute(_PEOPLE, {"meeting": meeting.id}):
         view = view_of(Viewer(ViewerKind.PARTICIPANT, participant=person), meeting)
-        found.append(Recipient(rooms.person(person.id), view, person.id, person.side is Side.FAMILY))
+        found.append(_person_recipient(person, view))
     return found
+
+
+def _person_recipient(person, view: View) -> Recipient:
+    from facilitator.live import rooms
+
+    return Recipient(rooms.person(person.id), view, person.id, person.side is Side.FAMILY, person.is_advocate)
+
+
+def recipient_for(viewer: Viewer, meeting: Meeting) -> Recipient:
+    """The viewer as `recipients_of` would list them now: what `sync` filters with, so a snapshot
+    and the events that follow it are decided by the same rules."""
+    from facilitator.live import rooms
+
+    view = view_of(viewer, meeting)
+    if viewer.is_participant and viewer.participant is not None:
+        return _person_recipient(viewer.participant, view)
+    if viewer.is_screen and meeting.screen_token_hash is not None:
+        return Recipient(rooms.screen(meeting.id, meeting.screen_token_hash), view)
+    chair_id = viewer.chair.id if viewer.chair is not None else 0
+    return Recipient(rooms.chair(meeting.id, chair_id), view)
 
 
 def former_person(participant_id: int) -> Recipient:
@@ -426,12 +513,51 @@ def former_person(participant_id: int) -> Recipient:
 
 
 def receives(kind: str, audience: str, recipient: Recipient) -> bool:
-    """Whether a recipient receives an event of this kind with this item audience. A kind with
-    no audience listed reaches nobody."""
+    """Whether a recipient receives an event of this kind with this item audience: "" for all
+    the kind's views, else any of the audience's words naming them. A kind with no views listed
+    reaches nobody; a word this function does not know names nobody."""
     if recipient.view not in EVENT_VIEWS.get(kind, ()):
         return False
-    if audience == FAMILY_ONLY:
+    return audience == "" or any(_names(word, recipient) for word in audience.split())
+
+
+def _names(word: str, recipient: Recipient) -> bool:
+    if word == FAMILY_ONLY:
         return recipient.view is View.FAMILY
-    if audience.startswith("person:"):
-        return recipient.person_id is not None and audience == one_person(recipient.person_id)
-    return audience == ""
+    if word == CHAIRS:
+        return recipient.view is View.CHAIRS
+    if word == ADVOCATES:
+        return recipient.advocate
+    return recipient.person_id is not None and word == one_person(recipient.person_id)
+
+
+def item_audience(item: ConsentItem) -> str:
+    """Who may read an item now. A party's item: its author and the mediator, and the parties
+    it was passed on to. A child's item: the child and their advocates, then the family or
+    everyone as the child decides; never the chairs before then."""
+    author = one_person(item.author_id)
+    if item.kind.is_house:
+        if item.sharing is Sharing.EVERYONE:
+            return ""
+        keepers = f"{author} {ADVOCATES}"
+        return f"{keepers} {FAMILY_ONLY}" if item.sharing is Sharing.FAMILY else keepers
+    return " ".join([author, CHAIRS, *(one_person(person_id) for person_id in item.receivers)])
+
+
+def reads_whole(item: ConsentItem, recipient: Recipient) -> bool:
+    """Who reads the author's own words and the item's state (not only the words passed on):
+    the author; the mediator for a party's item; the advocates for a child's."""
+    if recipient.person_id is not None and recipient.person_id == item.author_id:
+        return True
+    return recipient.advocate if item.kind.is_house else recipient.view is View.CHAIRS
+
+
+def in_copy(item: ConsentItem, copy: Copy, reader_id: int | None = None) -> bool:
+    """Whether an item is in a summary (and its PDF): only what was shared, and for a party's
+    own copy (`reader_id`), what they wrote and what was passed on to them. Nothing unshared
+    is in any copy but its author's own."""
+    if item.kind.is_house:
+        return item.sharing is Sharing.EVERYONE or (item.sharing is Sharing.FAMILY and copy is Copy.FAMILY)
+    if reader_id is not None:
+        return item.author_id == reader_id or reader_id in item.receivers
+    return item.is_shared and copy is Copy.PROFESSIONALS

@@ -31,6 +31,8 @@ class Format:
     stages: tuple[StageTemplate, ...]
     # Months from the meeting to its first review, when practice sets one.
     review_after_months: int | None = None
+    # The parties start apart, each in their own space (shuttle mediation).
+    apart: bool = False
 
 
 def _load() -> dict[str, Format]:
@@ -42,6 +44,7 @@ def _load() -> dict[str, Format]:
         restorative_conversation,
         restorative_cp_conference,
         review_conference,
+        shuttle_mediation,
         signs_of_safety,
     )
 
@@ -53,6 +56,7 @@ def _load() -> dict[str, Format]:
         pathway_to_change,
         signs_of_safety,
         mediation,
+        shuttle_mediation,
         check_in_circle,
     )
     return {module.FORMAT.key: module.FORMAT for module in modules}

@@ -22,6 +22,7 @@ from facilitator.extensions import db, socketio
 from facilitator.live import snapshot
 from facilitator.models import (
     Admission,
+    ConsentItem,
     Contribution,
     LiveConnection,
     Meeting,
@@ -31,8 +32,9 @@ from facilitator.models import (
     PlanAction,
     PlanNote,
     Stage,
+    Term,
 )
-from facilitator.services import changes, contributions, plan
+from facilitator.services import changes, consent, contributions, plan
 
 _MEETING = select(Meeting).where(Meeting.id == bindparam("id")).execution_options(populate_existing=True)
 _PEOPLE = (
@@ -152,7 +154,13 @@ def _private_time_changed(meeting: Meeting, event: MeetingEvent, recipients: lis
             return news
         return with_view(recipient)
 
-    with_view = _per_view(lambda view: {**news, "snapshot": snapshot.of_view(view, meeting)})
+    views = _per_view(lambda view: {**news, "snapshot": snapshot.of_view(view, meeting)})
+
+    def with_view(recipient: Recipient) -> dict:
+        data = views(recipient)
+        kept = snapshot.consent_for(recipient, meeting)  # a child's items shared with the family
+        return {**data, "snapshot": {**data["snapshot"], **kept}} if kept else data
+
     _send("private_time_changed", event.version, _receiving(event, recipients), data_for)
 
 
@@ -242,6 +250,44 @@ def _agreement_changed(meeting: Meeting, event: MeetingEvent, recipients: list[R
     _send("agreement_changed", event.version, _receiving(event, recipients), _same(answers))
 
 
+def _kept_saved(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
+    """A kept item written, passed on, shared or given suggested words: to those its audience
+    names, whole for its author and keepers, as passed on for everyone else."""
+    kept = _subject(event, ConsentItem, "item_id")
+    if kept is None:
+        return
+    _send(
+        "item_saved",
+        event.version,
+        _receiving(event, recipients),
+        lambda recipient: {"item": snapshot.item(kept, whole=access.reads_whole(kept, recipient))},
+    )
+
+
+def _kept_removed(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
+    """A kept item its author took back, to those who could read it."""
+    _send("item_removed", event.version, _receiving(event, recipients), _same({"id": event.payload["item_id"]}))
+
+
+def _term_saved(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
+    """A term proposed, reworded or answered; a change a party asked for only to the mediator
+    and that party."""
+    item = _subject(event, Term, "term_id")
+    if item is None:
+        return
+    parties = consent.parties_of(meeting)
+    _send(
+        "term_saved",
+        event.version,
+        _receiving(event, recipients),
+        lambda recipient: {"term": snapshot.term(item, parties, recipient)},
+    )
+
+
+def _term_removed(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
+    _send("term_removed", event.version, _receiving(event, recipients), _same({"id": event.payload["term_id"]}))
+
+
 def _meeting_closed(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
     """To everyone following the meeting, lobby included: pages show the summary (or, for
     someone never let in, that it has finished)."""
@@ -299,6 +345,10 @@ _RENDER: dict[str, Callable[[Meeting, MeetingEvent, list[Recipient]], None]] = {
     "admission_changed": _admission_changed,
     "identity_changed": _identity_changed,
     "person_removed": _person_removed,
+    "item_saved": _kept_saved,
+    "item_removed": _kept_removed,
+    "term_saved": _term_saved,
+    "term_removed": _term_removed,
 }
 
 

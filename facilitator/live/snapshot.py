@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy import Row
 
 from facilitator import access
-from facilitator.access import View, Viewer
+from facilitator.access import Recipient, View, Viewer
 from facilitator.extensions import db
 from facilitator.models import (
     Admission,
+    ConsentItem,
     Contribution,
     Meeting,
     Outcome,
@@ -28,8 +29,9 @@ from facilitator.models import (
     RoundDisplay,
     Stage,
     StageKind,
+    Term,
 )
-from facilitator.services import agreement, contributions, people, plan, rounds
+from facilitator.services import agreement, consent, contributions, people, plan, rounds, shuttle
 
 
 def _ms(moment: datetime | None) -> int | None:
@@ -119,6 +121,12 @@ def meeting_state(meeting: Meeting) -> dict[str, Any]:
         "timer": {"ends_at": _ms(meeting.timer_ends_at), "remaining": meeting.timer_remaining},
         "private_time": private_time(meeting),
         "is_review": plan.is_review(meeting),
+        "apart": meeting.apart,
+        "session": {
+            "number": meeting.session_number,
+            "ended": meeting.between_sessions,
+            "next_on": meeting.next_session_on.isoformat() if meeting.next_session_on else None,
+        },
         "stages": [stage(item) for item in meeting.stages],
     }
 
@@ -150,6 +158,75 @@ def contribution(item: Contribution | Row, *, full: bool, known: Known = NOTHING
     if not full and display is RoundDisplay.NAMES_ONLY:
         data.update(text=None, feeling=None)
     return data
+
+
+def item(kept: ConsentItem, *, whole: bool) -> dict[str, Any]:
+    """A kept item: whole for those `access.reads_whole` names (the author's own words, who it
+    went to, a suggestion waiting); for everyone else only the words passed on, and whose."""
+    data = {
+        "id": kept.id,
+        "kind": kept.kind.value,
+        "author": {"id": kept.author_id, "name": kept.author.name},
+        "own_words": kept.kind.is_house,  # a child's words, shown as they wrote them
+        "text": kept.shared_text,
+        "sharing": kept.sharing.value,
+        "session": kept.session_number,
+        "at": _ms(kept.shared_at),
+    }
+    if whole:
+        data.update(
+            client_id=kept.client_id,
+            text=kept.text,
+            shared_text=kept.shared_text,
+            passed_to=kept.receivers,
+            written_by=kept.written_by.name if kept.written_by is not None else None,
+            suggestion=kept.suggestion,
+            suggested_by=kept.suggested_by or None,
+            revision=kept.revision,
+            at=_ms(kept.created_at),
+        )
+    return data
+
+
+def term(item: Term, parties: list[Participant], reader: Recipient) -> dict[str, Any]:
+    """A term of the agreement, and each party's answer; the change a party asked for only for
+    the mediator and that party."""
+    answers = {answer.participant_id: answer for answer in item.answers}
+    return {
+        "id": item.id,
+        "text": item.text,
+        "revision": item.revision,
+        "from_item_id": item.from_item_id,
+        "agreed": shuttle.is_agreed(item, parties),
+        "answers": [
+            {
+                "participant_id": party.id,
+                "name": party.name,
+                "accepted": answer.accepted if answer.revision == item.revision else None,
+                "change": answer.change
+                if answer.revision == item.revision and (reader.view is View.CHAIRS or reader.person_id == party.id)
+                else None,
+            }
+            for party in parties
+            if (answer := answers.get(party.id)) is not None
+        ],
+    }
+
+
+def consent_for(reader: Recipient, meeting: Meeting) -> dict[str, Any]:
+    """The kept items and the agreement's terms this reader may see now, decided item by item
+    by the same rules as the events (`access.receives` with `access.item_audience`)."""
+    found: dict[str, Any] = {}
+    if access.has_part(meeting, StageKind.OWN_SPACE) or access.has_part(meeting, StageKind.CHILDS_VOICE):
+        found["items"] = [
+            item(kept, whole=access.reads_whole(kept, reader))
+            for kept in consent.items_of(meeting)
+            if access.receives("item_saved", access.item_audience(kept), reader)
+        ]
+    if access.has_part(meeting, StageKind.OWN_SPACE) and reader.view in access.EVENT_VIEWS["term_saved"]:
+        parties = consent.parties_of(meeting)
+        found["terms"] = [term(each, parties, reader) for each in shuttle.terms_of(meeting)]
+    return found
 
 
 def outcome(item: Outcome) -> dict[str, Any]:
@@ -290,6 +367,7 @@ def for_viewer(viewer: Viewer, meeting: Meeting) -> dict[str, Any]:
     view = access.view_of(viewer, meeting)
     snapshot = of_view(view, meeting)
     snapshot["can"] = access.capabilities(viewer, meeting)  # what the page offers
+    snapshot.update(consent_for(access.recipient_for(viewer, meeting), meeting))
     if viewer.is_participant and viewer.participant is not None:
         snapshot["you"] = person(viewer.participant)
         if "plan" in snapshot:

@@ -2,6 +2,7 @@
 
 from facilitator.models.account import Chair
 from facilitator.models.agenda import RoundDisplay, Stage, StageKind
+from facilitator.models.consent import ConsentItem, ItemKind, Sharing, Term, TermAnswer
 from facilitator.models.contribution import Contribution, ContributionKind, Score
 from facilitator.models.events import MeetingEvent
 from facilitator.models.history import HistoryEntry, HistoryKind
@@ -26,10 +27,12 @@ __all__ = [
     "Admission",
     "AgreementResponse",
     "Chair",
+    "ConsentItem",
     "Contribution",
     "ContributionKind",
     "HistoryEntry",
     "HistoryKind",
+    "ItemKind",
     "LiveConnection",
     "LiveNode",
     "Meeting",
@@ -45,8 +48,11 @@ __all__ = [
     "ReviewDecision",
     "RoundDisplay",
     "Score",
+    "Sharing",
     "Side",
     "Stage",
     "StageKind",
+    "Term",
+    "TermAnswer",
     "ThrottleEvent",
 ]

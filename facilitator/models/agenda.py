@@ -24,6 +24,10 @@ class StageKind(enum.StrEnum):
     SCALING = "scaling"
     AGREEMENT = "agreement"
     CHECK_OUT = "check_out"
+    # Each party of a shuttle mediation writes in their own space; words leave it with consent.
+    OWN_SPACE = "own_space"
+    # The child's three houses (worries, good things, dreams), shared as the child agrees.
+    CHILDS_VOICE = "childs_voice"
 
 
 class RoundDisplay(enum.StrEnum):

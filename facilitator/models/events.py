@@ -27,8 +27,9 @@ class MeetingEvent(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     # What it is about, by id ({"outcome_id": 4}); the words themselves stay in their own rows.
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    # The item's own audience when it has one ("family", "person:12"); "" for the kind's own.
-    audience: Mapped[str] = mapped_column(String(40), default="")
+    # The item's own audience when it has one ("family", "person:12 chairs"); "" for the kind's
+    # own. Words, not a list: see `access.receives`.
+    audience: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

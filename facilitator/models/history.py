@@ -17,6 +17,9 @@ class HistoryKind(enum.StrEnum):
     PRIVATE_TIME_ENDED = "private_time_ended"
     MEETING_CLOSED = "meeting_closed"
     PLAN_AMENDED = "plan_amended"
+    SESSION_ENDED = "session_ended"
+    SESSION_STARTED = "session_started"
+    MET_TOGETHER = "met_together"
 
 
 class HistoryEntry(db.Model):

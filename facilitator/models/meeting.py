@@ -1,9 +1,9 @@
 """Meetings: one restorative meeting, from set-up to its closing summary."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilitator.extensions import db
@@ -69,6 +69,14 @@ class Meeting(db.Model):
     review_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting.id", ondelete="SET NULL"), index=True, unique=True
     )
+    # A shuttle mediation: the parties are apart, each in their own space, until the mediator
+    # brings them together (`services/shuttle.py`).
+    apart: Mapped[bool] = mapped_column(default=False)
+    # A mediation held over several sessions on different days: which one this is, and, between
+    # two of them, when the last one ended and the day the next is planned for.
+    session_number: Mapped[int] = mapped_column(default=1)
+    session_ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_session_on: Mapped[date | None] = mapped_column(Date)
     # SHA-256 of the room screen's read-only token.
     screen_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
@@ -91,6 +99,10 @@ class Meeting(db.Model):
     @property
     def in_private_time(self) -> bool:
         return self.private_since is not None
+
+    @property
+    def between_sessions(self) -> bool:
+        return self.session_ended_at is not None
 
     @property
     def current_stage(self) -> Stage | None:

@@ -86,6 +86,7 @@ def create_meeting(
         venue=details.venue,
         scheduled_at=details.scheduled_at,
         format_key=meeting_format.key,
+        apart=meeting_format.apart,
         join_code=_unused_join_code(),
     )
     meeting.stages = [
@@ -126,6 +127,7 @@ def duplicate_meeting(meeting: Meeting, owner: Chair) -> Meeting:
         purpose=meeting.purpose,
         venue=meeting.venue,
         format_key=meeting.format_key,
+        apart=getattr(formats.get(meeting.format_key), "apart", False),
         join_code=_unused_join_code(),
     )
     copy.stages = [

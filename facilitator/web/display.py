@@ -41,6 +41,8 @@ STAGE_KIND_LABELS = {
     StageKind.SCALING: _l("Scaling 0 to 10"),
     StageKind.AGREEMENT: _l("Agreement"),
     StageKind.CHECK_OUT: _l("Check-out round"),
+    StageKind.OWN_SPACE: _l("Each in their own space (shuttle mediation)"),
+    StageKind.CHILDS_VOICE: _l("The child's voice: three houses"),
 }
 
 SIDE_LABELS = {
