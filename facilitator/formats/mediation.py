@@ -8,7 +8,7 @@ from facilitator.models.agenda import StageKind
 FORMAT = Format(
     key="mediation",
     name=_l("Mediation"),
-    description=_l("Use this to help two or three family members in conflict talk things through and agree a plan, together or with the mediator going between them."),
+    description=_l("Use this to help two or three family members in conflict talk things through and agree a plan, together in one room. When they are not ready to meet, use shuttle mediation."),
     stages=(
         StageTemplate(
             kind=StageKind.WELCOME,

@@ -66,7 +66,8 @@ class ConsentItem(db.Model):
     kind: Mapped[ItemKind] = mapped_column(enum_column(ItemKind, 24))
     text: Mapped[str] = mapped_column(Text)
     sharing: Mapped[Sharing] = mapped_column(enum_column(Sharing, 16), default=Sharing.NOBODY)
-    passed_to_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    # A party taken off the list takes nothing of the author's with them.
+    passed_to_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
     # Who it was passed to, by id, when it was passed to every other party: fixed at that moment.
     passed_to_ids: Mapped[str] = mapped_column(String(200), default="")
     shared_text: Mapped[str | None] = mapped_column(Text)

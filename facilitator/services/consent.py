@@ -11,7 +11,7 @@ item never changes: nobody can take back what others have read, or alter it unde
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from facilitator import access
@@ -33,6 +33,8 @@ from facilitator.services.contributions import valid_client_id
 from facilitator.services.errors import ValidationError
 
 MAX_TEXT = 1000
+# More than anyone writes in a meeting; a phone sending more is refused, not stored.
+MAX_ITEMS_EACH = 200
 # Everyone a child may share with, in the order a phone offers them.
 CHILD_CHOICES = (Sharing.NOBODY, Sharing.FAMILY, Sharing.EVERYONE)
 _WIDER = {Sharing.NOBODY: 0, Sharing.FAMILY: 1, Sharing.EVERYONE: 2}
@@ -110,12 +112,17 @@ def write(
     allowed = HOUSES if access.has_part(meeting, StageKind.CHILDS_VOICE) and _fills_houses(writer) else ()
     if access.has_part(meeting, StageKind.OWN_SPACE) and writer.side is Side.FAMILY:
         allowed = (*allowed, *SPACE_KINDS)
-    if kind not in {k.value for k in allowed}:
+    if not isinstance(kind, str) or kind not in {k.value for k in allowed}:
         raise ValidationError("kind", _("Choose where this goes."))
     kind = ItemKind(kind)
     if not kind.is_house:
         _in_session(meeting)
     author = _author(meeting, writer, kind, child_id)
+    held = db.session.scalar(
+        select(func.count()).select_from(ConsentItem).where(ConsentItem.meeting_id == meeting.id, ConsentItem.author_id == author.id)
+    )
+    if held >= MAX_ITEMS_EACH:
+        raise ValidationError("text", _("There is no room for more here. Talk to the chair."))
     item = ConsentItem(
         meeting_id=meeting.id,
         client_id=client_id,
@@ -166,7 +173,7 @@ def share(meeting: Meeting, person: Participant, item_id: object, sharing: objec
     _keeper(item, person)
     if not item.kind.is_house:
         raise ValidationError("item_id", _("Choose who to pass this on to."))
-    if sharing not in {choice.value for choice in CHILD_CHOICES}:
+    if not isinstance(sharing, str) or sharing not in {choice.value for choice in CHILD_CHOICES}:
         raise ValidationError("sharing", _("Choose: nobody yet, the family, or everyone."))
     sharing = Sharing(sharing)
     if _WIDER[sharing] < _WIDER[item.sharing]:

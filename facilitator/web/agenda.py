@@ -37,7 +37,15 @@ class StageForm(FlaskForm):
 
 
 class NewStageForm(StageForm):
-    kind = SelectField(_l("Kind of stage"), choices=[], validate_choice=False)
+    kind = SelectField(
+        _l("Kind of stage"),
+        choices=[],
+        validate_choice=False,
+        description=_l(
+            "The child's voice adds three houses (worries, good things, dreams) that the child, or their "
+            "advocate, fills on their phone before or during the meeting; each item is shared only as the child decides."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

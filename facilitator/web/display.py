@@ -124,6 +124,9 @@ def history_label(entry: HistoryEntry) -> str:
         HistoryKind.PLAN_AMENDED: _(
             "The plan was changed by %(name)s: %(what)s", name=entry.by, what=entry.detail
         ),
+        HistoryKind.SESSION_ENDED: _("A session was ended by %(name)s", name=entry.by),
+        HistoryKind.SESSION_STARTED: _("The next session was started by %(name)s", name=entry.by),
+        HistoryKind.MET_TOGETHER: _("The parties met together, brought together by %(name)s", name=entry.by),
     }
     return labels[entry.kind]
 

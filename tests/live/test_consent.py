@@ -213,3 +213,51 @@ def test_the_child_decides_who_hears_each_item_and_cannot_take_back_what_was_hea
     assert ack(advocate.socket, "share", {"item_id": item_id, "sharing": "everyone"})["ok"]
     for socket in (worker.socket, screen, room.chair):
         assert [e["item"]["text"] for e in received(socket, "item_saved")] == ["Football with Grandad"]
+
+
+HOSTILE = [None, "", "x" * 5000, -1, 0, 2**63, 1.5, True, [], {}, {"$gt": 1}, "<script>", "../../etc"]
+
+
+def test_malformed_commands_get_a_clear_error_and_change_nothing(app, room, parties):
+    mum, dad = parties
+    item_id = kept(mum.socket, "Kept safe", kind="thought")
+    commands = {
+        "keep": ("client_id", "kind", "text", "child_id"),
+        "take_back": ("item_id",),
+        "share": ("item_id", "sharing"),
+        "pass_on": ("item_id", "to", "wording", "revision"),
+        "keep_my_words": ("item_id",),
+        "suggest": ("item_id", "words"),
+        "propose_term": ("client_id", "text", "from_item_id"),
+        "reword_term": ("term_id", "revision", "text"),
+        "remove_term": ("term_id",),
+        "answer_term": ("term_id", "revision", "accepted", "change"),
+    }
+    before = sync(room.chair)["items"], sync(room.chair)["terms"], sync(room.chair)["meeting"]["session"]
+    for command, fields in commands.items():
+        for socket in (dad.socket, room.chair):
+            for value in HOSTILE:
+                response = ack(socket, command, {field: value for field in fields})
+                assert response["ok"] is False, (command, value, response)
+                assert response["error"]["message"], (command, value)
+            assert ack(socket, command, "not an object")["ok"] is False
+            assert ack(socket, command, {"unknown": 1})["ok"] is False
+    for value in ("next week", "2026-13-01", 20261208, ["2026-12-08"], {"day": 8}):
+        response = ack(room.chair, "end_session", {"next_on": value})
+        assert response["ok"] is False and response["error"]["message"]
+    assert (sync(room.chair)["items"], sync(room.chair)["terms"], sync(room.chair)["meeting"]["session"]) == before
+    assert [i["id"] for i in sync(mum.socket)["items"]] == [item_id]
+
+
+def test_an_item_of_another_meeting_cannot_be_reached_by_its_id(room, parties, make_meeting, live, auth):
+    mum, dad = parties
+    item_id = kept(mum.socket, SECRET, kind="worry")
+    other = make_meeting("Another family", format_key="shuttle_mediation")
+    other_chair = live(auth={"meeting": other.id})
+    for command, payload in (
+        ("suggest", {"item_id": item_id, "words": "Softer"}),
+        ("propose_term", {"client_id": "forged-0001", "text": "x", "from_item_id": item_id}),
+    ):
+        response = ack(other_chair, command, payload)
+        assert response["ok"] is False and SECRET not in json.dumps(response)
+    assert not any(SECRET in json.dumps(packet) for packet in heard(other_chair))

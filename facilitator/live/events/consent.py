@@ -10,7 +10,6 @@ from facilitator import access
 from facilitator.extensions import socketio
 from facilitator.live.acks import ok
 from facilitator.live.commands import Refused, command, payload_of, present
-from facilitator.models import ItemKind
 from facilitator.services import consent, shuttle
 
 
@@ -45,7 +44,7 @@ def keep(payload=None):
     details = payload_of(payload, "client_id", "kind", "text", "child_id")
     viewer, meeting = present()
     kind = details.get("kind")
-    is_house = kind in {k.value for k in ItemKind if k.is_house}
+    is_house = isinstance(kind, str) and kind.startswith("house_")
     allowed = access.may_fill_houses if is_house else access.may_keep_space
     if not allowed(viewer, meeting):
         raise Refused("forbidden", _("You cannot keep words here."))

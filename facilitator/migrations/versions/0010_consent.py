@@ -36,7 +36,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['participant.id'], name=op.f('fk_consent_item_author_id_participant'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_consent_item_meeting_id_meeting'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['passed_to_id'], ['participant.id'], name=op.f('fk_consent_item_passed_to_id_participant'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['passed_to_id'], ['participant.id'], name=op.f('fk_consent_item_passed_to_id_participant'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['written_by_id'], ['participant.id'], name=op.f('fk_consent_item_written_by_id_participant'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_consent_item')),
     sa.UniqueConstraint('meeting_id', 'client_id', name=op.f('uq_consent_item_meeting_id'))
