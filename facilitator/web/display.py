@@ -52,7 +52,7 @@ SIDE_LABELS = {
 
 FLAG_LABELS = {
     "is_child": _l("Child or young person"),
-    "is_advocate": _l("Advocate"),
+    "is_advocate": _l("The child's advocate"),
     "is_interpreter": _l("Interpreter"),
     "is_referrer": _l("Referrer"),
     "may_stay_in_private_time": _l("May stay in private family time"),
