@@ -155,11 +155,12 @@ def _private_time_changed(meeting: Meeting, event: MeetingEvent, recipients: lis
         return with_view(recipient)
 
     views = _per_view(lambda view: {**news, "snapshot": snapshot.of_view(view, meeting)})
+    kept = snapshot.Kept.of(meeting)
 
     def with_view(recipient: Recipient) -> dict:
         data = views(recipient)
-        kept = snapshot.consent_for(recipient, meeting)  # a child's items shared with the family
-        return {**data, "snapshot": {**data["snapshot"], **kept}} if kept else data
+        theirs = snapshot.consent_for(recipient, kept)  # a child's items shared with the family
+        return {**data, "snapshot": {**data["snapshot"], **theirs}} if theirs else data
 
     _send("private_time_changed", event.version, _receiving(event, recipients), data_for)
 

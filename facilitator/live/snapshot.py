@@ -213,19 +213,37 @@ def term(item: Term, parties: list[Participant], reader: Recipient) -> dict[str,
     }
 
 
-def consent_for(reader: Recipient, meeting: Meeting) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Kept:
+    """A meeting's kept items and terms, read once for everyone a change is sent to."""
+
+    items: list[ConsentItem] | None
+    terms: list[Term] | None
+    parties: list[Participant]
+
+    @classmethod
+    def of(cls, meeting: Meeting) -> Kept:
+        spaces = access.has_part(meeting, StageKind.OWN_SPACE)
+        houses = spaces or access.has_part(meeting, StageKind.CHILDS_VOICE)
+        return cls(
+            consent.items_of(meeting) if houses else None,
+            shuttle.terms_of(meeting) if spaces else None,
+            consent.parties_of(meeting) if spaces else [],
+        )
+
+
+def consent_for(reader: Recipient, kept: Kept) -> dict[str, Any]:
     """The kept items and the agreement's terms this reader may see now, decided item by item
     by the same rules as the events (`access.receives` with `access.item_audience`)."""
     found: dict[str, Any] = {}
-    if access.has_part(meeting, StageKind.OWN_SPACE) or access.has_part(meeting, StageKind.CHILDS_VOICE):
+    if kept.items is not None:
         found["items"] = [
-            item(kept, whole=access.reads_whole(kept, reader))
-            for kept in consent.items_of(meeting)
-            if access.receives("item_saved", access.item_audience(kept), reader)
+            item(each, whole=access.reads_whole(each, reader))
+            for each in kept.items
+            if access.receives("item_saved", access.item_audience(each), reader)
         ]
-    if access.has_part(meeting, StageKind.OWN_SPACE) and reader.view in access.EVENT_VIEWS["term_saved"]:
-        parties = consent.parties_of(meeting)
-        found["terms"] = [term(each, parties, reader) for each in shuttle.terms_of(meeting)]
+    if kept.terms is not None and reader.view in access.EVENT_VIEWS["term_saved"]:
+        found["terms"] = [term(each, kept.parties, reader) for each in kept.terms]
     return found
 
 
@@ -367,7 +385,7 @@ def for_viewer(viewer: Viewer, meeting: Meeting) -> dict[str, Any]:
     view = access.view_of(viewer, meeting)
     snapshot = of_view(view, meeting)
     snapshot["can"] = access.capabilities(viewer, meeting)  # what the page offers
-    snapshot.update(consent_for(access.recipient_for(viewer, meeting), meeting))
+    snapshot.update(consent_for(access.recipient_for(viewer, meeting), Kept.of(meeting)))
     if viewer.is_participant and viewer.participant is not None:
         snapshot["you"] = person(viewer.participant)
         if "plan" in snapshot:

@@ -261,3 +261,21 @@ def test_an_item_of_another_meeting_cannot_be_reached_by_its_id(room, parties, m
         response = ack(other_chair, command, payload)
         assert response["ok"] is False and SECRET not in json.dumps(response)
     assert not any(SECRET in json.dumps(packet) for packet in heard(other_chair))
+
+
+@pytest.mark.parametrize("format_key", ["family_group_conference"])
+def test_a_family_share_reaches_the_screen_only_while_it_is_the_familys_and_never_the_chair(room, houses):
+    child, advocate, mum, worker, screen = houses
+    item_id = kept(child.socket, "A dog of my own", kind="house_of_dreams")
+    assert ack(child.socket, "share", {"item_id": item_id, "sharing": "family"})["ok"]
+    room.go_to("private_time")
+    assert ack(room.chair, "start_private_time", {"stay": [advocate.id]})["ok"]
+    (started,) = received(screen, "private_time_changed")
+    assert [i["text"] for i in started["snapshot"]["items"]] == ["A dog of my own"]
+    assert [i["text"] for i in sync(screen)["items"]] == ["A dog of my own"]
+    for socket in (room.chair, worker.socket):
+        assert "dog" not in json.dumps(heard(socket)) and "dog" not in json.dumps(sync(socket))
+    assert ack(mum.socket, "end_private_time")["ok"]
+    (ended,) = received(screen, "private_time_changed")
+    assert ended["snapshot"]["items"] == [] and sync(screen)["items"] == []
+    assert "dog" not in json.dumps(heard(room.chair)) and "dog" not in json.dumps(sync(room.chair))
