@@ -272,6 +272,7 @@ def may_fill_houses(viewer: Viewer, meeting: Meeting) -> bool:
     person = viewer.participant
     return (
         has_part(meeting, StageKind.CHILDS_VOICE)
+        and viewer.is_participant  # the room screen is in the room, and fills nothing
         and in_the_room(viewer, meeting)
         and not shut_out(viewer, meeting)
         and (person.is_child or person.is_advocate)
@@ -345,6 +346,37 @@ def summary_copy(viewer: Viewer, meeting: Meeting) -> Copy | None:
     return Copy.FAMILY if viewer.is_screen else Copy.PROFESSIONALS
 
 
+def summary_reader(viewer: Viewer, meeting: Meeting) -> int | None:
+    """Whose own copy of the summary this is: a party's, in a mediation held with own spaces
+    (what they wrote, and what was passed on to them); None for every other copy."""
+    return viewer.participant.id if is_party(viewer, meeting) else None
+
+
+def in_summary(item: ConsentItem, viewer: Viewer, meeting: Meeting, copy: Copy) -> bool:
+    """Whether a kept item is in the copy of the summary this viewer takes away (the page and
+    its PDF): as `in_copy` says for the copy's reader, and never words the viewer could not read
+    in the meeting. The room screen's copy, shown to the room, holds only a child's words shared
+    with everyone. Of a party's items, a copy not a party's own is the mediator's: the chairs'.
+    No chair reads a child's words shared with the family only, not even in the family's copy
+    they print."""
+    if viewer.is_screen:
+        return item.kind.is_house and item.sharing is Sharing.EVERYONE
+    reader = summary_reader(viewer, meeting)
+    if not in_copy(item, copy, reader_id=reader):
+        return False
+    if reader is not None:
+        return True
+    if item.kind.is_house:
+        return not viewer.is_chair or item.sharing is Sharing.EVERYONE
+    return is_mediators_copy(viewer, copy)
+
+
+def is_mediators_copy(viewer: Viewer, copy: Copy) -> bool:
+    """The professionals' copy a chair takes away is the mediator's: of a mediation held with own
+    spaces, it holds what passed between the parties (only the words passed on)."""
+    return viewer.is_chair and copy is Copy.PROFESSIONALS
+
+
 def may_connect(viewer: Viewer) -> bool:
     """Only people the server can name get a live connection; a declined person does not."""
     if viewer.is_participant:
@@ -399,8 +431,9 @@ def in_the_room(viewer: Viewer, meeting: Meeting) -> bool:
 
 # Who receives what. Every event the server publishes is of a kind listed here with the
 # views that receive it; an item's own audience narrows that ("family": the family's notes;
-# "person:<id>": that person's phones alone). `live/broadcast.py` asks `receives` for each
-# event and each recipient, with the recipients read from the database as it sends.
+# "person:<id>": that person's phones alone; "party:<id>": theirs while they are a party).
+# `live/broadcast.py` asks `receives` for each event and each recipient, with the recipients
+# read from the database as it sends.
 CONTENT_VIEWS = frozenset({View.CHAIRS, View.ROOM, View.FAMILY})
 EVERY_VIEW = frozenset(View)
 EVENT_VIEWS: dict[str, frozenset[View]] = {
@@ -439,6 +472,12 @@ ADVOCATES = "advocates"
 def one_person(participant_id: int) -> str:
     """The audience of an event for one person's phones alone."""
     return f"person:{participant_id}"
+
+
+def one_party(participant_id: int) -> str:
+    """One person's phones while they are a party (of the family's side, let in): what was passed
+    on to a party is not for them once the chair has moved them to the professionals' side."""
+    return f"party:{participant_id}"
 
 
 @dataclass(frozen=True)
@@ -528,7 +567,11 @@ def _names(word: str, recipient: Recipient) -> bool:
         return recipient.view is View.CHAIRS
     if word == ADVOCATES:
         return recipient.advocate
-    return recipient.person_id is not None and word == one_person(recipient.person_id)
+    if recipient.person_id is None:
+        return False
+    if word == one_party(recipient.person_id):
+        return recipient.family  # let in and not shut out: `receives` has checked the view
+    return word == one_person(recipient.person_id)
 
 
 def item_audience(item: ConsentItem) -> str:
@@ -541,7 +584,7 @@ def item_audience(item: ConsentItem) -> str:
             return ""
         keepers = f"{author} {ADVOCATES}"
         return f"{keepers} {FAMILY_ONLY}" if item.sharing is Sharing.FAMILY else keepers
-    return " ".join([author, CHAIRS, *(one_person(person_id) for person_id in item.receivers)])
+    return " ".join([author, CHAIRS, *(one_party(person_id) for person_id in item.receivers)])
 
 
 def reads_whole(item: ConsentItem, recipient: Recipient) -> bool:

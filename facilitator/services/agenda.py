@@ -16,6 +16,9 @@ from facilitator.services import changes
 from facilitator.services.errors import ValidationError
 
 MAX_STAGES = 40
+# Parts whose tools are there for the whole meeting once the agenda has them (`access.has_part`):
+# adding the first or removing the last changes what people may do.
+PARTS = (StageKind.OWN_SPACE, StageKind.CHILDS_VOICE)
 MAX_PROMPT_LENGTH = 2000
 MAX_MINUTES = 240
 
@@ -91,10 +94,23 @@ def add_stage(meeting: Meeting, kind: str, text: StageText) -> Stage:
         prompt=text.prompt,
         minutes=text.minutes,
     )
+    parts = _parts(meeting)
     meeting.stages.append(stage)
     changes.record(meeting, "meeting_changed")
+    _tell_if_parts_changed(meeting, parts)
     db.session.commit()
     return stage
+
+
+def _parts(meeting: Meeting) -> set[StageKind]:
+    return {stage.kind for stage in meeting.stages if stage.kind in PARTS}
+
+
+def _tell_if_parts_changed(meeting: Meeting, before: set[StageKind]) -> None:
+    """What people may do (`can`) follows the agenda's parts: their phones ask again."""
+    if _parts(meeting) != before:
+        for person in meeting.participants:
+            changes.record_for(meeting, "identity_changed", person.id)
 
 
 def update_stage(meeting: Meeting, stage_id: int, text: StageText) -> Stage:
@@ -123,7 +139,9 @@ def remove_stage(meeting: Meeting, stage_id: int) -> None:
     if len(meeting.stages) == 1:
         raise ValidationError("stage_id", _("A meeting needs at least one stage."))
     ordered = [other for other in meeting.stages if other is not stage]
+    parts = _parts(meeting)
     meeting.stages.remove(stage)
     db.session.flush()
     _renumber(meeting, ordered)
+    _tell_if_parts_changed(meeting, parts)
     db.session.commit()

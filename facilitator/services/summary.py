@@ -8,6 +8,12 @@ the case record, adds the meeting's record: when private family time began
 and ended, who was listed but did not come, who was turned away. A note kept
 within the family is never in it. Which copy a viewer gets is decided in
 `access.summary_copy`.
+
+Words passed on only with consent are in a copy only as `access.in_summary` allows for its
+reader: the child's words they shared, unedited, grouped by house; in a shuttle mediation, a
+party's own copy holds what they wrote and what was passed on to them, the mediator's copy what
+passed between the parties and the sessions held, and every copy the agreement's terms. A copy
+carries only the words its reader may read, never an item's unshared words.
 """
 
 from __future__ import annotations
@@ -15,7 +21,8 @@ from __future__ import annotations
 import csv
 import enum
 import io
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import gettext as _
@@ -23,8 +30,11 @@ from flask_babel import gettext as _
 from facilitator import formats
 from facilitator.models import (
     Admission,
+    ConsentItem,
     ContributionKind,
     HistoryEntry,
+    HistoryKind,
+    ItemKind,
     Meeting,
     Outcome,
     Participant,
@@ -32,8 +42,11 @@ from facilitator.models import (
     PlanNote,
     PlanTerms,
     RoundDisplay,
+    Sharing,
     Stage,
+    StageKind,
 )
+from facilitator.models.consent import HOUSES
 from facilitator.services import agreement, contributions, dates, plan, private_time, reviews, rounds
 
 
@@ -58,6 +71,73 @@ class Spread:
 
 
 @dataclass(frozen=True)
+class ChildsWord:
+    """One thing a child shared, in their own words, unedited."""
+
+    words: str
+    family_only: bool  # shared with the family, not with everyone
+
+
+@dataclass(frozen=True)
+class ChildsWords:
+    """What one child shared from their three houses, house by house (empty houses left out)."""
+
+    name: str
+    houses: list[tuple[ItemKind, list[ChildsWord]]]
+
+
+@dataclass(frozen=True)
+class Written:
+    """An item in its author's own copy: their own words, and whether, to whom and in which
+    words it was passed on."""
+
+    kind: ItemKind
+    own_words: str
+    passed_to: list[str]  # empty: kept in their own space
+    passed_words: str | None  # the words passed on, when they were not the author's own
+    session: int
+
+
+@dataclass(frozen=True)
+class Passed:
+    """An item as someone other than its author reads it: only the words passed on."""
+
+    kind: ItemKind
+    words: str
+    author: str
+    passed_to: list[str]
+    session: int
+
+
+@dataclass(frozen=True)
+class AgreedTerm:
+    text: str
+    agreed: bool
+    accepted_by: list[str]  # the parties who accepted it as it is worded now
+
+
+@dataclass
+class Session:
+    number: int
+    began: datetime | None
+    ended: datetime | None = None
+    met_together: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Mediation:
+    """A shuttle mediation's part of a summary, as one copy holds it."""
+
+    terms: list[AgreedTerm]
+    own_copy: bool = False  # a party's own copy: `written` and `received`
+    written: list[Written] = field(default_factory=list)  # a party's own copy
+    received: list[Passed] = field(default_factory=list)  # a party's own copy
+    passed_on: list[Passed] | None = None  # the mediator's copy
+    sessions: list[Session] = field(default_factory=list)  # the professionals' copy
+    several_sessions: bool = False
+
+
+@dataclass(frozen=True)
 class Summary:
     meeting: Meeting
     copy: Copy
@@ -79,6 +159,11 @@ class Summary:
     # The professionals' copy only:
     record: list[HistoryEntry]
     not_there: list[Participant]
+    # Words passed on only with consent, as this copy's reader may read them.
+    childs_words: list[ChildsWords] = field(default_factory=list)
+    mediation: Mediation | None = None
+    # Whether the plan's sections belong in it: not in a mediation that never used the plan.
+    shows_plan: bool = True
 
     @property
     def actions(self) -> list[PlanAction]:
@@ -107,15 +192,135 @@ def _spreads(meeting: Meeting) -> list[Spread]:
     return spreads
 
 
-def build(meeting: Meeting, copy: Copy, *, family_notes: bool = False) -> Summary:
+# Which kept items a copy holds: `access.in_summary` for the copy's reader.
+Holds = Callable[[ConsentItem], bool]
+
+
+def _holds_none(_item: ConsentItem) -> bool:
+    return False
+
+
+def _childs_words(items: list[ConsentItem]) -> list[ChildsWords]:
+    """The child's shared words, child by child, house by house, as they wrote them."""
+    by_child: dict[int, list[ConsentItem]] = {}
+    for item in items:
+        if item.kind.is_house and item.is_shared and item.shared_text:
+            by_child.setdefault(item.author_id, []).append(item)
+    found = []
+    for said in by_child.values():
+        houses = []
+        for house in HOUSES:
+            words = [ChildsWord(i.shared_text, i.sharing is Sharing.FAMILY) for i in said if i.kind is house]
+            if words:
+                houses.append((house, words))
+        found.append(ChildsWords(said[0].author.name, houses))
+    return found
+
+
+def _sessions(meeting: Meeting, history: list[HistoryEntry]) -> list[Session]:
+    """Each session held, from the history: when it began and ended, and when the parties met."""
+    sessions = [Session(1, meeting.started_at)]
+    for entry in history:
+        current = sessions[-1]
+        if entry.kind is HistoryKind.SESSION_ENDED:
+            current.ended = entry.at
+        elif entry.kind is HistoryKind.SESSION_STARTED:
+            sessions.append(Session(current.number + 1, entry.at))
+        elif entry.kind is HistoryKind.MET_TOGETHER:
+            current.met_together = entry.at
+        elif entry.kind is HistoryKind.MEETING_CLOSED and current.ended is None:
+            current.ended = entry.at
+    return sessions
+
+
+def _mediation(
+    meeting: Meeting,
+    copy: Copy,
+    items: list[ConsentItem],
+    reader_id: int | None,
+    mediators: bool,
+    history: list[HistoryEntry],
+) -> Mediation | None:
+    """A shuttle mediation's terms, and the parties' items as this copy may hold them."""
+    if not any(stage.kind is StageKind.OWN_SPACE for stage in meeting.stages):
+        return None
+    from facilitator.services import consent, shuttle  # they ask `access`, which imports this module
+
+    names = {person.id: person.name for person in meeting.participants}
+    parties = consent.parties_of(meeting)
+    terms = [
+        AgreedTerm(
+            term.text,
+            shuttle.is_agreed(term, parties),
+            [
+                names[answer.participant_id]
+                for answer in term.answers
+                if answer.accepted and answer.revision == term.revision and answer.participant_id in names
+            ],
+        )
+        for term in shuttle.terms_of(meeting)
+    ]
+    kept = [item for item in items if not item.kind.is_house]
+
+    def to(item: ConsentItem) -> list[str]:
+        return [names[person_id] for person_id in item.receivers if person_id in names]
+
+    def passed(item: ConsentItem) -> Passed:
+        return Passed(item.kind, item.shared_text or "", item.author.name, to(item), item.session_number)
+
+    if reader_id is not None:
+        return Mediation(
+            terms=terms,
+            own_copy=True,
+            written=[
+                Written(
+                    item.kind,
+                    item.text,
+                    to(item),
+                    item.shared_text if item.is_shared and item.shared_text != item.text else None,
+                    item.session_number,
+                )
+                for item in kept
+                if item.author_id == reader_id
+            ],
+            received=[passed(item) for item in kept if item.is_shared and reader_id in item.receivers],
+            several_sessions=meeting.session_number > 1,
+        )
+    between = [passed(item) for item in kept if item.is_shared and item.shared_text]
+    return Mediation(
+        terms=terms,
+        passed_on=between if mediators else None,
+        sessions=_sessions(meeting, history) if copy is Copy.PROFESSIONALS else [],
+        several_sessions=meeting.session_number > 1,
+    )
+
+
+def build(
+    meeting: Meeting,
+    copy: Copy,
+    *,
+    family_notes: bool = False,
+    reader_id: int | None = None,
+    mediators: bool = False,
+    holds: Holds = _holds_none,
+) -> Summary:
     """The summary as `copy`; `family_notes` adds the notes kept within the family (for a
-    family member's own copy only: `access.may_see_family_notes`)."""
+    family member's own copy only: `access.may_see_family_notes`). `holds` says which kept items
+    the copy holds (`access.in_summary`: none unless given), `reader_id` whose own copy it is
+    (`access.summary_reader`: a party's, in a shuttle mediation), and `mediators` whether it is
+    the mediator's (`access.is_mediators_copy`), with what passed between the parties."""
     outcomes = plan.outcomes_of(meeting)
     actions = plan.actions_of(meeting)
     agreed = [action for action in actions if action.status.value == "agreed"]
     history = private_time.history_of(meeting)
     meeting_format = formats.get(meeting.format_key)
     reached = [stage for stage in meeting.stages if meeting.has_reached(stage)]
+    items = _kept_items(meeting, holds)
+    mediation = _mediation(meeting, copy, items, reader_id, mediators, history)
+    notes = [note for note in plan.notes_of(meeting) if family_notes or not note.family_only]
+    terms = plan.terms_of(meeting)
+    state = agreement.state_of(meeting)
+    plan_used = bool(outcomes or actions or notes or terms.revision or state.responses)
     return Summary(
         meeting=meeting,
         copy=copy,
@@ -128,9 +333,9 @@ def build(meeting: Meeting, copy: Copy, *, family_notes: bool = False) -> Summar
         proposals=[action for action in actions if action.status.value == "proposed"],
         bottom_lines=_bottom_lines(meeting, copy),
         spreads=_spreads(meeting),
-        terms=plan.terms_of(meeting),
-        agreement=agreement.state_of(meeting),
-        notes=[note for note in plan.notes_of(meeting) if family_notes or not note.family_only],
+        terms=terms,
+        agreement=state,
+        notes=notes,
         amendments=[entry for entry in history if entry.kind.value == "plan_amended"],
         review_of=meeting.review_of,
         reviewed_at=reviews.review_of(meeting),
@@ -138,7 +343,19 @@ def build(meeting: Meeting, copy: Copy, *, family_notes: bool = False) -> Summar
         not_there=[p for p in meeting.participants if p.admission is not Admission.ADMITTED]
         if copy is Copy.PROFESSIONALS
         else [],
+        childs_words=_childs_words(items),
+        mediation=mediation,
+        shows_plan=plan_used or mediation is None,
     )
+
+
+def _kept_items(meeting: Meeting, holds: Holds) -> list[ConsentItem]:
+    """The kept items this copy holds; none where the agenda has neither part."""
+    if not any(stage.kind in (StageKind.OWN_SPACE, StageKind.CHILDS_VOICE) for stage in meeting.stages):
+        return []
+    from facilitator.services import consent  # it asks `access`, which imports this module
+
+    return [item for item in consent.items_of(meeting) if holds(item)]
 
 
 CSV_COLUMNS = (

@@ -14,6 +14,7 @@ from facilitator.models import (
     ContributionKind,
     HistoryEntry,
     HistoryKind,
+    ItemKind,
     MeetingStatus,
     ReviewDecision,
     RoundDisplay,
@@ -108,6 +109,17 @@ COPY_LABELS = {
     Copy.PROFESSIONALS: _l("The professionals' copy"),
 }
 
+# Words passed on only with consent: what a party kept, and the child's three houses.
+ITEM_KIND_LABELS = {
+    ItemKind.THOUGHT: _l("A thought"),
+    ItemKind.FEELING: _l("A feeling"),
+    ItemKind.WORRY: _l("A worry"),
+    ItemKind.PROPOSAL: _l("A proposal"),
+    ItemKind.HOUSE_OF_WORRIES: _l("House of worries"),
+    ItemKind.HOUSE_OF_GOOD_THINGS: _l("House of good things"),
+    ItemKind.HOUSE_OF_DREAMS: _l("House of dreams"),
+}
+
 ADMISSION_LABELS = {
     Admission.EXPECTED: _l("did not come"),
     Admission.LOBBY: _l("was not let in"),
@@ -166,6 +178,7 @@ def init_app(app: Flask) -> None:
         decision_labels=DECISION_LABELS,
         copy_labels=COPY_LABELS,
         admission_labels=ADMISSION_LABELS,
+        item_kind_labels=ITEM_KIND_LABELS,
         describe_spread=describe_spread,
     )
     app.jinja_env.filters["join_code"] = group_join_code

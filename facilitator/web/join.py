@@ -15,10 +15,11 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from facilitator import access
 from facilitator.models import Meeting, Participant, Side
-from facilitator.services import joining, meetings, people, summary, throttle
+from facilitator.services import joining, meetings, people, throttle
 from facilitator.services.errors import ValidationError as Refusal
 from facilitator.web.display import SIDE_LABELS
 from facilitator.web.forms import show_error, status_of
+from facilitator.web.summary import summary_for
 
 bp = Blueprint("join", __name__, url_prefix="/join")
 
@@ -105,11 +106,9 @@ def _finished(meeting: Meeting, person: Participant | None):
     """A closed meeting: its summary for someone who took part on this phone; for anyone
     else, only that it has finished (the code no longer lets anyone in)."""
     viewer = access.Viewer(access.ViewerKind.PARTICIPANT, participant=person) if person else access.ANONYMOUS
-    copy = access.summary_copy(viewer, meeting)
-    if copy is None:
+    if access.summary_copy(viewer, meeting) is None:
         return render_template("join/finished.html", meeting=meeting), 410
-    s = summary.build(meeting, copy, family_notes=access.may_see_family_notes(viewer, meeting))
-    return render_template("join/summary.html", meeting=meeting, s=s)
+    return render_template("join/summary.html", meeting=meeting, s=summary_for(viewer, meeting))
 
 
 @bp.route("/<code>", methods=["GET", "POST"])

@@ -10,10 +10,11 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from facilitator import access
-from facilitator.services import running, summary
+from facilitator.services import running
 from facilitator.services.errors import ValidationError
 from facilitator.web.auth import chair_required, meeting_for_chair
 from facilitator.web.qr import qr_svg
+from facilitator.web.summary import summary_for
 from facilitator.web.urls import external_url, join_url
 
 bp = Blueprint("screen", __name__)
@@ -41,8 +42,7 @@ def room(token: str):
         return render_template("screen/gone.html"), 404
     if not meeting.is_open:
         viewer = access.Viewer(access.ViewerKind.SCREEN, screen_of=meeting.id)
-        s = summary.build(meeting, access.summary_copy(viewer, meeting))
-        return render_template("screen/summary.html", meeting=meeting, s=s)
+        return render_template("screen/summary.html", meeting=meeting, s=summary_for(viewer, meeting))
     link = join_url(meeting)
     return render_template(
         "screen/room.html",

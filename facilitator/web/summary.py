@@ -1,7 +1,8 @@
 """The summary of a closed meeting: the printable page, the PDF, and the actions as CSV.
 
 Which copy a viewer may have is decided in `access.summary_copy`; a note kept
-within the family goes only into a family member's own copy.
+within the family goes only into a family member's own copy, and words passed on only with
+consent only where `access.in_summary` allows.
 """
 
 from __future__ import annotations
@@ -21,12 +22,19 @@ bp = Blueprint("summary", __name__)
 
 def summary_for(viewer: Viewer, meeting: Meeting, wanted: Copy | None = None) -> summary.Summary:
     """The copy this viewer may have (a chair may also print the family's copy, without the
-    family's own notes, which no chair sees)."""
+    family's own notes or the child's words shared with the family only, which no chair sees)."""
     allowed = access.summary_copy(viewer, meeting)
     if allowed is None:
         abort(404)
     copy = wanted if wanted is not None and viewer.is_chair else allowed
-    return summary.build(meeting, copy, family_notes=access.may_see_family_notes(viewer, meeting))
+    return summary.build(
+        meeting,
+        copy,
+        family_notes=access.may_see_family_notes(viewer, meeting),
+        reader_id=access.summary_reader(viewer, meeting),
+        mediators=access.is_mediators_copy(viewer, copy),
+        holds=lambda item: access.in_summary(item, viewer, meeting, copy),
+    )
 
 
 def chair_link(other: Meeting) -> str | None:

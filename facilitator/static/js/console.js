@@ -9,6 +9,8 @@ import { newId } from "./lib/outbox.js";
 import { createClosing } from "./lib/closing.js";
 import { createPlan, offerTools } from "./lib/plan.js";
 import { renderRound } from "./lib/round.js";
+import { drawConsoleHouses } from "./lib/houses.js";
+import { createMediation } from "./lib/mediation.js";
 
 const indicator = document.querySelector("[data-connection]");
 const connectionText = document.querySelector("[data-connection-text]");
@@ -141,8 +143,10 @@ function render(state) {
   $("[data-questions]").replaceChildren(...(stage ? stage.questions.map((q) => item("li", q)) : []));
   renderRound($("[data-round]"), state, stage, offers);
   $("[data-said-section]").hidden = !stage || (!stage.takes_answers && stage.kind !== "scaling");
-  document.querySelector("[data-plan-panel]").hidden = meeting.status === "scheduled";
+  drawConsoleHouses(run, state, stage);
+  document.querySelector("[data-plan-panel]").hidden = meeting.status === "scheduled" || Boolean(meeting.apart);
   plan.draw(state);
+  mediation.draw(state);
   closing.draw(state);
   if (mayRun) {
     $("[data-close-meeting]").hidden = !started;
@@ -241,6 +245,7 @@ const socket = live.socket;
 const plan = waiting ? null : createPlan(document.querySelector("[data-plan]"), { mode: "edit", socket });
 const offers = offerTools(() => live.state, { mode: "edit", socket });
 const closing = waiting ? null : createClosing(document.querySelector("[data-closing]"), { mode: "edit", socket });
+const mediation = createMediation(document.querySelector("[data-mediation]"), { socket });
 if (!waiting) setInterval(() => tick(live.state), 1000);
 
 // Private family time starts or ends: the server draws the page anew for what the chair may see.

@@ -11,6 +11,8 @@ import { Outbox } from "./lib/outbox.js";
 import { createClosing } from "./lib/closing.js";
 import { createPlan, offerTools } from "./lib/plan.js";
 import { renderRound } from "./lib/round.js";
+import { drawPhoneHouses } from "./lib/houses.js";
+import { drawSpace } from "./lib/space.js";
 
 const indicator = document.querySelector("[data-connection]");
 const connectionText = document.querySelector("[data-connection-text]");
@@ -84,6 +86,8 @@ function render(state) {
   renderWelcome(state);
   renderAnswerForm(state, stage);
   renderScore(state, stage);
+  drawPhoneHouses(holder, state, live);
+  drawSpace(holder, state, live.socket);
   if (!plan) {
     const mode = planMode(state);
     plan = createPlan($("[data-plan]"), {
@@ -98,7 +102,7 @@ function render(state) {
   const round = $("[data-round]");
   renderRound(round, state, stage, offers);
   $("[data-said-section]").hidden = round.childElementCount === 0;
-  $("[data-plan-section]").hidden = state.meeting.status === "scheduled";
+  $("[data-plan-section]").hidden = state.meeting.status === "scheduled" || Boolean(state.meeting.apart);
   plan.draw(state);
   closing.draw(state);
   renderPending();
@@ -110,7 +114,7 @@ function render(state) {
 
 function renderAnswerForm(state, stage) {
   const form = $("[data-answer]");
-  form.hidden = !stage?.takes_answers;
+  form.hidden = !stage?.takes_answers || !state.can.contribute;
   if (form.hidden) {
     $("[data-turn-note]").hidden = true;
     return;
@@ -248,7 +252,7 @@ function bindForms() {
     live.socket.emit("leave", {}, (ack) => {
       if (!ack?.ok) return;
       live.socket.disconnect();
-      for (const part of holder.querySelectorAll("[data-leave-area], [data-answer], [data-score], [data-plan-section]")) {
+      for (const part of holder.querySelectorAll("[data-leave-area], [data-answer], [data-score], [data-plan-section], [data-space]")) {
         part.hidden = true;
       }
       const left = holder.querySelector("[data-left]");

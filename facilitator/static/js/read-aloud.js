@@ -1,14 +1,35 @@
-// Read the summary aloud with the browser's speech synthesis, in the page's language, for
-// people who find reading hard. The button shows only where the browser can speak.
+// Read words aloud with the browser's speech synthesis, in the page's language, for people who
+// find reading hard: the summary on its pages, and what a child shares in their houses. A
+// button to read shows only where the browser can speak.
+const lang = () => document.documentElement.lang || "en";
+
+export function canSpeak() {
+  return "speechSynthesis" in window;
+}
+
+/** Say each text in turn; `onEnd` once the last has been said. Anything being said stops first. */
+export function speak(texts, onEnd = () => {}) {
+  speechSynthesis.cancel();
+  texts.forEach((text, index) => {
+    const utterance = new SpeechSynthesisUtterance(text);
+    utterance.lang = lang();
+    if (index === texts.length - 1) utterance.addEventListener("end", onEnd);
+    speechSynthesis.speak(utterance);
+  });
+}
+
+export function stopSpeaking() {
+  if (canSpeak()) speechSynthesis.cancel();
+}
+
 const area = document.querySelector("[data-read-aloud]");
 const summary = document.querySelector("[data-summary]");
 
-if (area && summary && "speechSynthesis" in window) {
+if (area && summary && canSpeak()) {
   const button = area.querySelector("[data-read-aloud-button]");
   const label = area.querySelector("[data-read-aloud-label]");
   const words = area.querySelector("[data-read-aloud-text]").content;
   const say = (key) => words.querySelector(`[data-key="${key}"]`).textContent;
-  const lang = document.documentElement.lang || "en";
 
   const show = (speaking) => {
     button.setAttribute("aria-pressed", String(speaking));
@@ -28,13 +49,7 @@ if (area && summary && "speechSynthesis" in window) {
       show(false);
       return;
     }
-    const texts = pieces();
-    texts.forEach((text, index) => {
-      const utterance = new SpeechSynthesisUtterance(text);
-      utterance.lang = lang;
-      if (index === texts.length - 1) utterance.addEventListener("end", () => show(false));
-      speechSynthesis.speak(utterance);
-    });
+    speak(pieces(), () => show(false));
     show(true);
   });
   window.addEventListener("pagehide", () => speechSynthesis.cancel());

@@ -4,6 +4,8 @@ import { currentStage, element as item, followMeeting, formatSeconds, secondsLef
 import { createClosing } from "./lib/closing.js";
 import { createPlan, offerTools } from "./lib/plan.js";
 import { renderRound } from "./lib/round.js";
+import { drawRoomHouses } from "./lib/houses.js";
+import { drawRoomMediation } from "./lib/mediation.js";
 
 const root = document.querySelector("[data-room]");
 const $ = (selector) => root.querySelector(selector);
@@ -29,6 +31,8 @@ function render(state) {
   root.classList.toggle("room--busy", busy);
   plan.draw(state);
   closing.draw(state);
+  drawRoomHouses(root, state, stage);
+  drawRoomMediation($("[data-room-mediation]"), state);
   $("[data-agenda]").replaceChildren(
     ...meeting.stages.map((s) => {
       const li = item("li", s.title);

@@ -18,6 +18,9 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
     people: [],
     contributions: [],
     plan: EMPTY_PLAN,
+    // Kept items (own spaces, the child's houses) and a mediation's terms, as this viewer may read them.
+    items: [],
+    terms: [],
     privateTime: null,
     shutOut: false,
     you: null,
@@ -61,6 +64,8 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
       people: snapshot.people ?? [],
       contributions: snapshot.contributions ?? [],
       plan: snapshot.plan ?? EMPTY_PLAN,
+      items: snapshot.items ?? [],
+      terms: snapshot.terms ?? [],
       privateTime: snapshot.meeting.private_time ?? null,
       // Private family time shuts this viewer out: the snapshot says it is on, and nothing more.
       shutOut: Boolean(snapshot.meeting.private_time) && !snapshot.meeting.stages,
@@ -115,6 +120,10 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
   });
   handle("terms_saved", (event) => { state.plan.terms = event.terms; });
   handle("agreement_changed", (event) => { state.plan.agreement = event.agreement; });
+  handle("item_saved", (event) => { state.items = upsert(state.items, event.item); });
+  handle("item_removed", (event) => { state.items = state.items.filter((item) => item.id !== event.id); });
+  handle("term_saved", (event) => { state.terms = upsert(state.terms, event.term); });
+  handle("term_removed", (event) => { state.terms = state.terms.filter((item) => item.id !== event.id); });
   // A closed meeting is read-only: every view is drawn again by the server, as the summary.
   socket.on("meeting_closed", () => window.location.reload());
   // Who sees what changes with private family time: the room screen, the professionals and
