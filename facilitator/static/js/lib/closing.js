@@ -3,33 +3,13 @@
 // referrer's agreement. The family and the chairs ("edit") change the terms; the referrer
 // agrees or says why not from their phone, and a chair can record it for them. The server
 // decides whether an agreement still holds: a change to the plan asks the referrer again.
+import { button, day, fromTemplate } from "./dom.js";
 import { element, text } from "./meeting.js";
 
 const t = (key) => text("closing-text", key);
 
-function fromTemplate(id) {
-  return document.getElementById(id).content.firstElementChild.cloneNode(true);
-}
-
-function button(label, className, onClick) {
-  const node = element("button", label, className);
-  node.type = "button";
-  node.addEventListener("click", onClick);
-  return node;
-}
-
 function when(ms) {
   return new Date(ms).toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit" });
-}
-
-function day(iso) {
-  const [year, month, date] = iso.split("-").map(Number);
-  return new Date(year, month - 1, date).toLocaleDateString(document.documentElement.lang || undefined, {
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-  });
 }
 
 const PLAN_STAGES = ["private_time", "plan", "plan_review", "agreement", "check_out"];

@@ -37,3 +37,53 @@ export function syncList(parent, items, { key, render, sign = JSON.stringify }) 
     if (!kept.has(node)) node.remove();
   }
 }
+
+/** A copy of the first element of a page's `<template id="...">`. */
+export function fromTemplate(id) {
+  return document.getElementById(id).content.firstElementChild.cloneNode(true);
+}
+
+let formCount = 0;
+
+/** Give a form's fields ids of their own, so that each label names its field. */
+export function uniqueIds(form) {
+  formCount += 1;
+  for (const field of form.querySelectorAll("[id]")) {
+    const old = field.id;
+    field.id = `${old}-${formCount}`;
+    for (const label of form.querySelectorAll(`[for="${old}"]`)) label.htmlFor = field.id;
+    for (const described of form.querySelectorAll(`[aria-describedby~="${old}"]`)) {
+      described.setAttribute("aria-describedby", described.getAttribute("aria-describedby").replace(old, field.id));
+    }
+  }
+}
+
+/** A plain button (never a form's submit) that calls `onClick`. */
+export function button(label, className, onClick) {
+  const node = document.createElement("button");
+  node.textContent = label;
+  if (className) node.className = className;
+  node.type = "button";
+  node.addEventListener("click", onClick);
+  return node;
+}
+
+/** "Mum and Dad", in the page's language. */
+export function names(list) {
+  try {
+    return new Intl.ListFormat(document.documentElement.lang || undefined, { type: "conjunction" }).format(list);
+  } catch {
+    return list.join(", ");
+  }
+}
+
+/** A day ("2026-12-08") as the page's language writes it in full. */
+export function day(iso) {
+  const [year, month, date] = iso.split("-").map(Number);
+  return new Date(year, month - 1, date).toLocaleDateString(document.documentElement.lang || undefined, {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  });
+}

@@ -3,7 +3,7 @@
 // or everyone; once shared, only ever more people. Everyone else is shown what the server sent
 // them, as the child's own words: this file never decides who may read an item, it draws what
 // the server sent this viewer. Every text comes from the page's <template id="houses-text">.
-import { syncList } from "./dom.js";
+import { fromTemplate, syncList } from "./dom.js";
 import { element, text } from "./meeting.js";
 import { Outbox } from "./outbox.js";
 import { canSpeak, speak, stopSpeaking } from "../read-aloud.js";
@@ -41,10 +41,6 @@ function byChild(items, known = []) {
     groups.get(item.author.id).items.push(item);
   }
   return [...groups.values()];
-}
-
-function cloned(id) {
-  return document.getElementById(id).content.firstElementChild.cloneNode(true);
 }
 
 function roofed(tag, words, className) {
@@ -263,7 +259,7 @@ function fillPanel(panel, live, meetingId) {
   }
 
   function itemNode(item) {
-    const node = cloned("house-item");
+    const node = fromTemplate("house-item");
     const perspective = own ? "own" : "for";
     const name = target?.name ?? "";
     node.querySelector("[data-text]").textContent = item.text;

@@ -2,45 +2,12 @@
 // words to suggest for what is not yet passed on), the proposals passed on, the agreement's
 // terms and each party's answer, the sessions, and bringing the parties together. And the
 // room screen's part: that each party is in their own space, and the terms, never an item.
-import { syncList } from "./dom.js";
+import { button, day, fromTemplate, names, syncList, uniqueIds } from "./dom.js";
 import { element, text } from "./meeting.js";
 import { newId } from "./outbox.js";
-import { day, spaceItems } from "./space.js";
+import { spaceItems } from "./space.js";
 
 const t = (key) => text("mediation-text", key);
-
-function fromTemplate(id) {
-  return document.getElementById(id).content.firstElementChild.cloneNode(true);
-}
-
-let formCount = 0;
-
-function uniqueIds(form) {
-  formCount += 1;
-  for (const field of form.querySelectorAll("[id]")) {
-    const old = field.id;
-    field.id = `${old}-${formCount}`;
-    for (const label of form.querySelectorAll(`[for="${old}"]`)) label.htmlFor = field.id;
-    for (const described of form.querySelectorAll(`[aria-describedby~="${old}"]`)) {
-      described.setAttribute("aria-describedby", described.getAttribute("aria-describedby").replace(old, field.id));
-    }
-  }
-}
-
-function button(label, className, onClick) {
-  const node = element("button", label, className);
-  node.type = "button";
-  node.addEventListener("click", onClick);
-  return node;
-}
-
-function names(list) {
-  try {
-    return new Intl.ListFormat(document.documentElement.lang || undefined, { type: "conjunction" }).format(list);
-  } catch {
-    return list.join(", ");
-  }
-}
 
 function parties(state) {
   return state.people.filter((p) => p.side === "family" && p.admission === "admitted");

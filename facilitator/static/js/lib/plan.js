@@ -5,31 +5,12 @@
 // be changed; "read" (the room screen) only shows. The server decides in the
 // end: a refused command shows its reason, and an edit that crossed someone
 // else's shows both versions so the person decides.
-import { syncList } from "./dom.js";
+import { fromTemplate, syncList, uniqueIds } from "./dom.js";
 import { element, text } from "./meeting.js";
 import { newId } from "./outbox.js";
 
 function t(key) {
   return text("plan-text", key);
-}
-
-function fromTemplate(id) {
-  return document.getElementById(id).content.firstElementChild.cloneNode(true);
-}
-
-let formCount = 0;
-
-/** Give a form's fields ids of their own, so that each label names its field. */
-function uniqueIds(form) {
-  formCount += 1;
-  for (const field of form.querySelectorAll("[id]")) {
-    const old = field.id;
-    field.id = `${old}-${formCount}`;
-    for (const label of form.querySelectorAll(`[for="${old}"]`)) label.htmlFor = field.id;
-    for (const described of form.querySelectorAll(`[aria-describedby~="${old}"]`)) {
-      described.setAttribute("aria-describedby", described.getAttribute("aria-describedby").replace(old, field.id));
-    }
-  }
 }
 
 export function createPlan(root, { mode, socket, youId = null, notes: writesNotes = false }) {

@@ -3,7 +3,7 @@
 // their own words or in words the mediator suggested and they approve. What others
 // passed on to them, and the agreement's terms, which they accept or ask to change.
 // The server decides: a refused command shows its reason where it was given.
-import { syncList } from "./dom.js";
+import { button, day, fromTemplate, names, syncList, uniqueIds } from "./dom.js";
 import { element, text } from "./meeting.js";
 import { newId } from "./outbox.js";
 
@@ -21,51 +21,6 @@ export function drawSpace(container, state, socket) {
     spaces.set(root, space);
   }
   space.draw(state);
-}
-
-function fromTemplate(id) {
-  return document.getElementById(id).content.firstElementChild.cloneNode(true);
-}
-
-let formCount = 0;
-
-/** Give a form's fields ids of their own, so that each label names its field. */
-function uniqueIds(form) {
-  formCount += 1;
-  for (const field of form.querySelectorAll("[id]")) {
-    const old = field.id;
-    field.id = `${old}-${formCount}`;
-    for (const label of form.querySelectorAll(`[for="${old}"]`)) label.htmlFor = field.id;
-    for (const described of form.querySelectorAll(`[aria-describedby~="${old}"]`)) {
-      described.setAttribute("aria-describedby", described.getAttribute("aria-describedby").replace(old, field.id));
-    }
-  }
-}
-
-function button(label, className, onClick) {
-  const node = element("button", label, className);
-  node.type = "button";
-  node.addEventListener("click", onClick);
-  return node;
-}
-
-function names(list) {
-  const lang = document.documentElement.lang || undefined;
-  try {
-    return new Intl.ListFormat(lang, { type: "conjunction" }).format(list);
-  } catch {
-    return list.join(", ");
-  }
-}
-
-export function day(iso) {
-  const [year, month, date] = iso.split("-").map(Number);
-  return new Date(year, month - 1, date).toLocaleDateString(document.documentElement.lang || undefined, {
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-  });
 }
 
 /** A party's own items, not a child's houses (drawn elsewhere). */
@@ -255,12 +210,11 @@ function createSpace(root, socket) {
       const choices = form.querySelector("[data-pass-choices]");
       const options = parties.map((p) => [String(p.id), p.name]);
       if (parties.length > 1) options.push(["all", t("everyone").replace("{names}", names(parties.map((p) => p.name)))]);
-      formCount += 1;
       choices.replaceChildren(
         ...options.map(([value, label], index) => {
           const choice = element("div", "", "choice");
           const input = document.createElement("input");
-          Object.assign(input, { type: "radio", name: "to", value, className: "choice__input", id: `pass-to-${formCount}-${index}` });
+          Object.assign(input, { type: "radio", name: "to", value, className: "choice__input", id: `pass-to-${item.id}-${index}` });
           input.checked = options.length === 1;
           const tag = element("label", label, "choice__label");
           tag.htmlFor = input.id;
