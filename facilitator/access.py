@@ -463,6 +463,10 @@ EVENT_VIEWS: dict[str, frozenset[View]] = {
     "term_saved": CONTENT_VIEWS,
     "term_removed": CONTENT_VIEWS,
 }
+# Those who follow the meeting version by version: one who receives nothing of a change is
+# sent its version alone (`tick`). The others (the lobby, those shut out) ask for the meeting
+# when anything reaches them.
+TICKED = CONTENT_VIEWS
 # Audiences: words naming who, within the views above, an event reaches; "" is everyone.
 FAMILY_ONLY = "family"
 CHAIRS = "chairs"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextvars import ContextVar
 from collections.abc import Callable, Iterable
 from itertools import groupby
 
@@ -43,6 +44,8 @@ _PEOPLE = (
     .order_by(Participant.id)
     .execution_options(populate_existing=True)
 )
+# The rooms sent anything of the change being published.
+_sent: ContextVar[set[str]] = ContextVar("sent", default=set())
 _CONNECTIONS = select(LiveConnection.sid).where(LiveConnection.participant_id == bindparam("person"))
 
 
@@ -62,7 +65,9 @@ def hello(sid: str, viewer: Viewer) -> None:
 def publish() -> None:
     """Send what the changes committed since the last call did (and any news), each event to
     those `access.py` says receive it now. Called once a command, a page or a background task
-    has committed."""
+    has committed. Whoever sees the meeting but received nothing of a change (it was for a few:
+    a party's own words, one person's news) is sent `tick`, its version alone, so that their
+    page does not take the version it skipped for a missed event and ask for everything again."""
     events = changes.committed()
     for meeting_id, of_meeting in groupby(events, key=lambda event: event.meeting_id):
         meeting = db.session.execute(_MEETING, {"id": meeting_id}).scalar_one_or_none()
@@ -70,11 +75,19 @@ def publish() -> None:
             continue
         recipients = access.recipients_of(meeting)
         done: set[tuple] = set()
-        for event in of_meeting:
-            key = (event.kind, event.audience, json.dumps(event.payload, sort_keys=True))
-            if key not in done:  # a change that said the same twice is sent once
-                done.add(key)
-                _RENDER[event.kind](meeting, event, recipients)
+        for version, of_change in groupby(of_meeting, key=lambda event: event.version):
+            reached = _sent.set(set())
+            try:
+                for event in of_change:
+                    key = (event.kind, event.audience, json.dumps(event.payload, sort_keys=True))
+                    if key not in done:  # a change that said the same twice is sent once
+                        done.add(key)
+                        _RENDER[event.kind](meeting, event, recipients)
+                missed = [r.room for r in recipients if r.view in access.TICKED and r.room not in _sent.get()]
+            finally:
+                _sent.reset(reached)
+            if missed and version > 0:
+                socketio.emit("tick", {"version": version}, to=missed)
 
 
 def _receiving(event: MeetingEvent, recipients: Iterable[Recipient]) -> list[Recipient]:
@@ -103,6 +116,7 @@ def _send(name: str, version: int, to: list[Recipient], data_for: Callable[[Reci
             batches.append((data, [recipient.room]))
     for data, rooms in batches:
         socketio.emit(name, data, to=rooms)
+        _sent.get().update(rooms)
 
 
 def _per_view(build: Callable[[View], dict | None]) -> Callable[[Recipient], dict | None]:

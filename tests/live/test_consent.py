@@ -279,3 +279,16 @@ def test_a_family_share_reaches_the_screen_only_while_it_is_the_familys_and_neve
     (ended,) = received(screen, "private_time_changed")
     assert ended["snapshot"]["items"] == [] and sync(screen)["items"] == []
     assert "dog" not in json.dumps(heard(room.chair)) and "dog" not in json.dumps(sync(room.chair))
+
+
+def test_everyone_else_hears_only_the_version_of_a_change_that_was_not_for_them(room, parties):
+    """A page that skipped a version would ask for the whole meeting again: each private word
+    written would make every other phone in the meeting `sync`."""
+    mum, dad = parties
+    screen = room.screen()
+    room.drain()
+    kept(mum.socket, SECRET, kind="feeling")
+    version = sync(room.chair)["version"]
+    for socket in (dad.socket, screen):
+        assert [(e["name"], e["args"][0]) for e in heard(socket)] == [("tick", {"version": version})]
+    assert [e["name"] for e in heard(mum.socket)] == ["item_saved"]

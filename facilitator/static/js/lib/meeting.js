@@ -124,6 +124,8 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
   handle("item_removed", (event) => { state.items = state.items.filter((item) => item.id !== event.id); });
   handle("term_saved", (event) => { state.terms = upsert(state.terms, event.term); });
   handle("term_removed", (event) => { state.terms = state.terms.filter((item) => item.id !== event.id); });
+  // A change that was for others (a party's own words, one person's news): its version alone.
+  handle("tick", () => {});
   // A closed meeting is read-only: every view is drawn again by the server, as the summary.
   socket.on("meeting_closed", () => window.location.reload());
   // Who sees what changes with private family time: the room screen, the professionals and
