@@ -440,6 +440,7 @@ EVENT_VIEWS: dict[str, frozenset[View]] = {
     "meeting_changed": CONTENT_VIEWS,
     # The chairs keep the lobby during private family time.
     "people_changed": CONTENT_VIEWS | {View.WAITING_CHAIR},
+    "presence_changed": CONTENT_VIEWS | {View.WAITING_CHAIR},
     "private_time_changed": EVERY_VIEW - {View.NOTHING},
     "contribution_added": CONTENT_VIEWS,
     "round_changed": CONTENT_VIEWS,
@@ -533,18 +534,22 @@ def _person_recipient(person, view: View) -> Recipient:
     return Recipient(rooms.person(person.id), view, person.id, person.side is Side.FAMILY, person.is_advocate)
 
 
-def recipient_for(viewer: Viewer, meeting: Meeting) -> Recipient:
+def recipient_for(viewer: Viewer, meeting: Meeting, *, room: str | None = None) -> Recipient:
     """The viewer as `recipients_of` would list them now: what `sync` filters with, so a snapshot
-    and the events that follow it are decided by the same rules."""
+    and the events that follow it are decided by the same rules. `room`: one socket of theirs
+    alone (catching it up), instead of the room of their identity."""
+    from dataclasses import replace
+
     from facilitator.live import rooms
 
     view = view_of(viewer, meeting)
     if viewer.is_participant and viewer.participant is not None:
-        return _person_recipient(viewer.participant, view)
-    if viewer.is_screen and meeting.screen_token_hash is not None:
-        return Recipient(rooms.screen(meeting.id, meeting.screen_token_hash), view)
-    chair_id = viewer.chair.id if viewer.chair is not None else 0
-    return Recipient(rooms.chair(meeting.id, chair_id), view)
+        found = _person_recipient(viewer.participant, view)
+    elif viewer.is_screen and meeting.screen_token_hash is not None:
+        found = Recipient(rooms.screen(meeting.id, meeting.screen_token_hash), view)
+    else:
+        found = Recipient(rooms.chair(meeting.id, viewer.chair.id if viewer.chair is not None else 0), view)
+    return found if room is None else replace(found, room=room)
 
 
 def former_person(participant_id: int) -> Recipient:

@@ -90,6 +90,40 @@ def publish() -> None:
                 socketio.emit("tick", {"version": version}, to=missed)
 
 
+# A page further behind than this is sent the meeting whole: cheaper than the events one by one.
+CATCH_UP_LIMIT = 100
+_MISSED = (
+    select(MeetingEvent)
+    .where(MeetingEvent.meeting_id == bindparam("meeting"), MeetingEvent.version > bindparam("since"))
+    .order_by(MeetingEvent.version, MeetingEvent.position)
+    .limit(bindparam("most"))
+)
+
+
+def catch_up(meeting: Meeting, reader: Recipient, since: object) -> bool:
+    """Send one socket what it missed since the version it last applied, from the meeting's log,
+    each event as `access.py` decides for it now (a tick for a change that was not for it).
+    False, sending nothing, when that cannot be done: a version this meeting never had, or more
+    changes than a snapshot costs. Events render the items as they are now; a later event about
+    the same item says the same again, so applying them in order ends where a snapshot would."""
+    if type(since) is not int or not 0 <= since <= meeting.version:
+        return False
+    missed = list(db.session.scalars(_MISSED, {"meeting": meeting.id, "since": since, "most": CATCH_UP_LIMIT + 1}))
+    if len(missed) > CATCH_UP_LIMIT or len({event.version for event in missed}) != meeting.version - since:
+        return False
+    for version, of_change in groupby(missed, key=lambda event: event.version):
+        reached = _sent.set(set())
+        try:
+            for event in of_change:
+                _RENDER[event.kind](meeting, event, [reader])
+            told = reader.room in _sent.get()
+        finally:
+            _sent.reset(reached)
+        if not told:
+            socketio.emit("tick", {"version": version}, to=reader.room)
+    return True
+
+
 def _receiving(event: MeetingEvent, recipients: Iterable[Recipient]) -> list[Recipient]:
     return [r for r in recipients if access.receives(event.kind, event.audience, r)]
 
@@ -155,6 +189,16 @@ def _people_changed(meeting: Meeting, event: MeetingEvent, recipients: list[Reci
         _receiving(event, recipients),
         _per_view(lambda view: {"people": snapshot.people_in(view, people)}),
     )
+
+
+def _presence_changed(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
+    """One person's phones connected or went: who it is and how they are now, not the whole list
+    (a restart brings every phone of a meeting back at once)."""
+    person = db.session.get(Participant, event.payload["participant_id"])
+    if person is None:
+        return
+    changed = {"person": {"id": person.id, "presence": snapshot.presence(person)}}
+    _send("presence_changed", event.version, _receiving(event, recipients), _same(changed))
 
 
 def _private_time_changed(meeting: Meeting, event: MeetingEvent, recipients: list[Recipient]) -> None:
@@ -345,6 +389,7 @@ def _disconnect(sids: Iterable[str]) -> None:
 _RENDER: dict[str, Callable[[Meeting, MeetingEvent, list[Recipient]], None]] = {
     "meeting_changed": _meeting_changed,
     "people_changed": _people_changed,
+    "presence_changed": _presence_changed,
     "private_time_changed": _private_time_changed,
     "contribution_added": _contribution_added,
     "round_changed": _round_changed,

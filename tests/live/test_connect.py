@@ -7,6 +7,7 @@ from flask import request
 from werkzeug.test import EnvironBuilder
 
 from tests.conftest import CHAIR_EMAIL
+from tests.live.conftest import ack, heard, sync
 
 
 def events_named(socket, name):
@@ -73,3 +74,53 @@ def test_an_events_request_context_keeps_no_routing_error(app, headers):
     with app.request_context(environ.get_environ()):
         assert request.routing_exception is None
         assert request.url_rule.rule == "/socket.io/"
+
+
+def test_a_page_coming_back_is_sent_only_what_it_missed_as_it_may_see_it(room):
+    """After a dropped connection or a restart, `sync` with the version the page has: the events
+    since, from the log, filtered for this viewer; no snapshot."""
+    kerry, dan = room.phone("Kerry"), room.phone("Dan", side="professional")
+    room.go_to("check_in")
+    since = sync(dan.socket)["version"]
+    assert ack(kerry.socket, "contribute", {"client_id": "missed-0001", "text": "Hopeful"})["ok"]
+    assert ack(kerry.socket, "add_note", {"client_id": "note-000001", "text": "Ours alone", "family_only": True})["ok"]
+    heard(dan.socket)
+    response = ack(dan.socket, "sync", {"since": since})
+    assert response == {"ok": True, "caught_up": since + 2}
+    replayed = [(e["name"], e["args"][0]["version"]) for e in heard(dan.socket)]
+    # The note kept within the family reaches Dan as what everyone else gets: its id, removed.
+    assert replayed == [("contribution_added", since + 1), ("note_removed", since + 2)]
+    assert "Ours alone" not in str(heard(dan.socket))
+    # Nothing missed: nothing sent. A version the meeting never had, or nonsense: the snapshot.
+    assert ack(dan.socket, "sync", {"since": since + 2}) == {"ok": True, "caught_up": since + 2}
+    assert heard(dan.socket) == []
+    for since in (since + 3, -1, "7", None, [1], {"v": 1}, 1.5, True):
+        response = ack(dan.socket, "sync", {"since": since})
+        assert response["ok"] and "Ours alone" not in str(response) and response["snapshot"]["version"] == since_now(room)
+
+
+def since_now(room):
+    return sync(room.chair)["version"]
+
+
+def test_a_page_too_far_behind_is_sent_the_meeting_whole(room, monkeypatch):
+    from facilitator.live import broadcast
+
+    monkeypatch.setattr(broadcast, "CATCH_UP_LIMIT", 2)
+    kerry = room.phone("Kerry")
+    room.go_to("check_in")
+    since = sync(kerry.socket)["version"]
+    for n in range(3):
+        assert ack(kerry.socket, "contribute", {"client_id": f"far-behind-{n:04d}", "text": f"Answer {n}"})["ok"]
+    heard(kerry.socket)
+    response = ack(kerry.socket, "sync", {"since": since})
+    assert [c["text"] for c in response["snapshot"]["contributions"]] == ["Answer 0", "Answer 1", "Answer 2"]
+    assert heard(kerry.socket) == []
+
+
+def test_a_phone_coming_and_going_tells_the_meeting_who_not_the_whole_list(room):
+    kerry, dan = room.phone("Kerry"), room.phone("Dan")
+    version = sync(kerry.socket)["version"]
+    dan.socket.disconnect()
+    told = [(e["name"], e["args"][0]) for e in heard(kerry.socket)]
+    assert told == [("presence_changed", {"version": version, "person": {"id": dan.id, "presence": "lost"}})]

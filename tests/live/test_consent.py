@@ -292,3 +292,32 @@ def test_everyone_else_hears_only_the_version_of_a_change_that_was_not_for_them(
     for socket in (dad.socket, screen):
         assert [(e["name"], e["args"][0]) for e in heard(socket)] == [("tick", {"version": version})]
     assert [e["name"] for e in heard(mum.socket)] == ["item_saved"]
+
+
+def test_catching_up_after_a_dropped_connection_passes_on_nothing_more(room, parties):
+    mum, dad = parties
+    since = sync(dad.socket)["version"]
+    private = kept(mum.socket, SECRET, kind="feeling")
+    passed = kept(mum.socket, "I want us to stop arguing", kind="proposal")
+    assert ack(mum.socket, "pass_on", {"item_id": passed, "to": dad.id, "wording": "mine", "revision": 1})["ok"]
+    heard(dad.socket)
+    assert ack(dad.socket, "sync", {"since": since})["caught_up"] == since + 3
+    replayed = heard(dad.socket)
+    assert SECRET not in json.dumps(replayed)
+    assert [e["name"] for e in replayed] == ["tick", "tick", "item_saved"]
+    assert replayed[-1]["args"][0]["item"]["text"] == "I want us to stop arguing"
+    assert private not in [i["id"] for i in sync(dad.socket)["items"]]
+
+
+@pytest.mark.parametrize("format_key", ["family_group_conference"])
+def test_a_professional_catching_up_during_private_time_gets_only_the_waiting_page(room, houses):
+    child, advocate, mum, worker, screen = houses
+    since = sync(worker.socket)["version"]
+    room.go_to("private_time")
+    assert ack(room.chair, "start_private_time", {"stay": [advocate.id]})["ok"]
+    item_id = kept(child.socket, "A dog of my own", kind="house_of_dreams")
+    assert ack(child.socket, "share", {"item_id": item_id, "sharing": "everyone"})["ok"]
+    heard(worker.socket)
+    response = ack(worker.socket, "sync", {"since": since})
+    assert "caught_up" not in response and "stages" not in response["snapshot"]["meeting"]
+    assert "dog" not in json.dumps(response) and "dog" not in json.dumps(heard(worker.socket))

@@ -437,8 +437,8 @@ def test_nothing_written_in_private_time_reaches_those_shut_out(app, live, scene
         assert heard[who].found(WRITTEN + [FORGED]) == [], who
     for who in ("dan", "priya", "liam"):
         assert heard[who].names() <= {"private_time_changed", "hello"}, who
-    assert heard["chair"].names() <= {"private_time_changed", "people_changed", "hello"}
-    assert "people_changed" in heard["chair"].names()  # Priya's phone coming and going
+    assert heard["chair"].names() <= {"private_time_changed", "people_changed", "presence_changed", "hello"}
+    assert "presence_changed" in heard["chair"].names()  # Priya's phone coming and going
     for who in SHUT_OUT:
         assert "private_time_changed" in heard[who].names(), who
 

@@ -45,8 +45,8 @@ def connect(auth=None):
     place(viewer, meeting)
     broadcast.hello(request.sid, viewer)
     if person is not None:
-        changes.tell(meeting, "people_changed")
         presence.connected(person, request.sid)
+        changes.tell(meeting, "presence_changed", participant_id=person.id)
         broadcast.publish()
 
 
@@ -58,7 +58,7 @@ def disconnect(reason=None):
         presence.disconnected(request.sid)
         meeting = db.session.get(Meeting, following.meeting_id)
         if meeting is not None:
-            changes.tell(meeting, "people_changed")
+            changes.tell(meeting, "presence_changed", participant_id=following.participant_id)
             broadcast.publish()
 
 
@@ -74,10 +74,16 @@ def clock(payload=None):
 @command
 def sync(payload=None):
     """Any client following a meeting -> ack with the snapshot it may see; its rooms are
-    set again from its identity now (after admission, for instance)."""
-    payload_of(payload)
+    set again from its identity now (after admission, for instance). With `{"since": <the
+    version it last applied>}` (a page coming back after a dropped connection or a restart),
+    it is sent only the events it missed, from the meeting's log, and the ack says
+    `caught_up`; the whole snapshot only when the log cannot say."""
+    details = payload_of(payload, "since")
     viewer, meeting = identify(reading=True)
     place(viewer, meeting)
+    if "since" in details and access.view_of(viewer, meeting) in access.TICKED:
+        if broadcast.catch_up(meeting, access.recipient_for(viewer, meeting, room=request.sid), details["since"]):
+            return ok(caught_up=meeting.version)
     return ok(snapshot=snapshot.for_viewer(viewer, meeting))
 
 

@@ -39,20 +39,25 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
   });
 
   let again = false;
-  function sync() {
+  // `catchUp`: coming back after a dropped connection or a restart, ask only for what was
+  // missed since the version this page has; the server sends the events, or the snapshot.
+  function sync({ catchUp = false } = {}) {
     if (syncing) {
       again = true; // the snapshot on its way may be older than what made us ask
       return;
     }
     syncing = true;
-    socket.emit("sync", {}, (ack) => {
+    const since = catchUp && state.meeting !== null && state.version >= 0 ? { since: state.version } : {};
+    socket.emit("sync", since, (ack) => {
       syncing = false;
       if (again) {
         again = false;
         sync();
         return;
       }
-      if (ack?.ok) take(ack.snapshot);
+      if (ack?.ok && ack.snapshot) take(ack.snapshot);
+      else if (ack?.ok && ack.caught_up >= state.version) state.version = ack.caught_up;
+      else if (ack?.ok) sync();
     });
   }
 
@@ -95,6 +100,9 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
     state.privateTime = event.meeting.private_time;
   });
   handle("people_changed", (event) => { state.people = event.people; });
+  handle("presence_changed", (event) => {
+    state.people = state.people.map((p) => (p.id === event.person.id ? { ...p, presence: event.person.presence } : p));
+  });
   handle("contribution_added", (event) => {
     replaceStage(event.stage);
     if (!state.contributions.some((item) => item.id === event.contribution.id)) {
@@ -160,7 +168,7 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
   });
   // Taken off the meeting's list: the server has ended this connection; the page says so.
   socket.on("removed", () => window.location.reload());
-  socket.on("connect", sync);
+  socket.on("connect", () => sync({ catchUp: true }));
 
   return { socket, state, sync };
 }
