@@ -10,6 +10,9 @@ FLASK := $(BIN)/flask --app facilitator
 # The browser tests drive Debian's Chromium (Playwright's own download is not used): installed
 # by `make test` when the machine lacks it, as root or through sudo.
 CHROMIUM ?= /usr/bin/chromium
+# deploy/nginx.conf is checked with Debian's nginx (`nginx -t`, then run in front of the app),
+# installed the same way; openssl makes the test's certificate.
+NGINX ?= /usr/sbin/nginx
 
 # The address printed in the demo links: one a phone on the same network can open.
 ifneq ($(PUBLIC_URL),)
@@ -40,7 +43,7 @@ run: db
 	@if [ "$(FACILITATOR_ENV)" != production ]; then $(FLASK) demo --url $(DEMO_URL); fi
 	$(BIN)/python run.py --host $(HOST) --port $(PORT)
 
-test: db $(CHROMIUM)
+test: db $(CHROMIUM) $(NGINX)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Live fan-out, capacity, `sync` and page weight, beside a bare relay: figures, not pass/fail.
@@ -53,6 +56,13 @@ $(CHROMIUM):
 	export DEBIAN_FRONTEND=noninteractive; \
 	$$sudo apt-get install -y --no-install-recommends chromium \
 	|| { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends chromium; }
+
+$(NGINX):
+	@echo "Installing Debian's nginx for the deployment tests"
+	@if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	$$sudo apt-get install -y --no-install-recommends nginx openssl \
+	|| { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends nginx openssl; }
 
 # Collect every translatable string into the catalogue translators start from.
 messages: install

@@ -1,9 +1,10 @@
 """`make bench`: every benchmark, each beside its baseline measured in the same run.
 
-1. The phone's join page and all it loads, compressed as nginx sends it.
+1. The phone's join page and all it loads, as the app sends it, first load and second visit.
 2. `sync` of a meeting with 200 plan items, beside the same meeting with an empty plan.
 3. Live fan-out: N meetings of M people on one process, the product beside a bare
-   Flask-SocketIO relay under the identical script, with their ratio.
+   Flask-SocketIO relay under the identical script, with their ratio; both served with
+   eventlet, or with gevent (`--async-mode gevent`).
 4. Capacity: the most meetings of 30 people one process holds with every event delivered
    and p99 under 250 ms.
 5. Calibration (`--only calibrate`, not in the default run): the relay again with a little CPU
@@ -117,6 +118,18 @@ def side_by_side(product: dict, relay: dict) -> str:
             "",
         ),
         (
+            "reconnect storm: everyone back and caught up, s",
+            f"{product['reconnect_seconds']:.1f}",
+            f"{relay['reconnect_seconds']:.1f}",
+            f"{product['reconnect_seconds'] / relay['reconnect_seconds']:.2f}x" if relay["reconnect_seconds"] > 0 else "-",
+        ),
+        (
+            "reconnect storm: server CPU, s (failed reconnects)",
+            f"{product['reconnect_cpu_seconds']:.1f} ({product['reconnect_failures']})",
+            f"{relay['reconnect_cpu_seconds']:.1f} ({relay['reconnect_failures']})",
+            f"{product['reconnect_cpu_seconds'] / relay['reconnect_cpu_seconds']:.2f}x" if relay["reconnect_cpu_seconds"] > 0 else "-",
+        ),
+        (
             "load clients' CPU, % of one core",
             f"{product['client_cpu_percent']:.0f}",
             f"{relay['client_cpu_percent']:.0f}",
@@ -132,7 +145,7 @@ def side_by_side(product: dict, relay: dict) -> str:
     lines = [
         (
             f"Live fan-out: {product['meetings']} meetings x {product['people']} phones "
-            f"+ screen + chair = {sockets} sockets, one process"
+            f"+ screen + chair = {sockets} sockets, one process, {product['async_mode']}"
         ),
         "",
         "| | product | bare relay | ratio |",
@@ -160,7 +173,9 @@ def holds(result: dict) -> bool:
     )
 
 
-def capacity(start: int, load: fanout.Load, postgres: str | None, step_limit: int) -> tuple[int, list[dict]]:
+def capacity(
+    start: int, load: fanout.Load, postgres: str | None, step_limit: int, async_mode: str = "eventlet"
+) -> tuple[int, list[dict]]:
     """Grow the number of meetings by half until one process fails, then halve the gap."""
     tried: list[dict] = []
 
@@ -169,6 +184,7 @@ def capacity(start: int, load: fanout.Load, postgres: str | None, step_limit: in
             "product",
             fanout.Load(meetings, CAPACITY_PEOPLE, load.workers, load.spread, load.seed),
             postgres,
+            async_mode=async_mode,
         )
         tried.append(result)
         print(
@@ -214,12 +230,17 @@ def cpu_per_step_ms(result: dict) -> float:
     return 1000 * result["cpu_seconds"] / max(1, result["steps"])
 
 
-def calibrate(load: fanout.Load, postgres: str | None) -> list[dict]:
+def calibrate(load: fanout.Load, postgres: str | None, async_mode: str = "eventlet") -> list[dict]:
     """The bare relay, the product, the relay with more and more work per submission, and the
     bare relay again (how much the machine drifted meanwhile)."""
-    runs = [fanout.run("relay", load), fanout.run("product", load, postgres)]
-    runs += [fanout.run("relay", load, relay_work_ms=work) for work in CALIBRATION_WORK_MS]
-    return [*runs, fanout.run("relay", load)]
+    runs = [
+        fanout.run("relay", load, async_mode=async_mode),
+        fanout.run("product", load, postgres, async_mode=async_mode),
+    ]
+    runs += [
+        fanout.run("relay", load, relay_work_ms=work, async_mode=async_mode) for work in CALIBRATION_WORK_MS
+    ]
+    return [*runs, fanout.run("relay", load, async_mode=async_mode)]
 
 
 def calibration_table(runs: list[dict]) -> str:
@@ -231,7 +252,8 @@ def calibration_table(runs: list[dict]) -> str:
         return f"relay + {r['relay_work_ms']:g} ms per submission" if r["relay_work_ms"] else "bare relay"
 
     lines = [
-        f"Calibration: {runs[0]['meetings']} meetings x {runs[0]['people']} phones, in the order run",
+        f"Calibration: {runs[0]['meetings']} meetings x {runs[0]['people']} phones, {runs[0]['async_mode']}, "
+        "in the order run",
         "",
         "| server | CPU per submission ms | p50 ms | p95 ms | p99 ms | p99 / first bare relay | delivered |",
         "|---|---|---|---|---|---|---|",
@@ -262,6 +284,12 @@ def main(argv: list[str] | None = None) -> int:
         "--capacity-steps", type=int, default=6, help="runs for the capacity search (0: none)"
     )
     parser.add_argument(
+        "--async-mode",
+        choices=("eventlet", "gevent"),
+        default="eventlet",
+        help="what serves the product and the relay, as run.py's ASYNC_MODE (default: eventlet)",
+    )
+    parser.add_argument(
         "--only", choices=("page", "sync", "fanout", "capacity", "calibrate"), action="append"
     )
     args = parser.parse_args(argv)
@@ -279,15 +307,16 @@ def main(argv: list[str] | None = None) -> int:
     load = fanout.Load(args.meetings, args.people, args.workers, args.spread, args.seed)
     if "fanout" in parts:
         print(
-            f"Running the bare relay, then the product: {args.meetings} meetings x {args.people} phones",
+            f"Running the bare relay, then the product, with {args.async_mode}: "
+            f"{args.meetings} meetings x {args.people} phones",
             flush=True,
         )
-        relay = fanout.run("relay", load)
-        product = fanout.run("product", load, args.postgres)
+        relay = fanout.run("relay", load, async_mode=args.async_mode)
+        product = fanout.run("product", load, args.postgres, async_mode=args.async_mode)
         print(side_by_side(product, relay), "\n", flush=True)
     if "capacity" in parts and args.capacity_steps:
         print("Capacity search, meetings of 30:", flush=True)
-        found, tried = capacity(args.meetings, load, args.postgres, args.capacity_steps)
+        found, tried = capacity(args.meetings, load, args.postgres, args.capacity_steps, args.async_mode)
         print(capacity_table(found, tried), flush=True)
     if "calibrate" in parts:
         print(
@@ -296,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
             + " ms of work per submission, and the bare relay again",
             flush=True,
         )
-        print(calibration_table(calibrate(load, args.postgres)), flush=True)
+        print(calibration_table(calibrate(load, args.postgres, args.async_mode)), flush=True)
     return 0
 
 

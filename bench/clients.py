@@ -70,6 +70,9 @@ class WorkerResult:
     received: list[Received] = field(default_factory=list)
     connect_failures: list[str] = field(default_factory=list)
     cpu_seconds: float = 0.0
+    # The reconnect storm: when this worker's sockets were all back and caught up, and how many failed.
+    reconnected_at: float = 0.0
+    reconnect_failures: list[str] = field(default_factory=list)
 
 
 class Client:
@@ -81,8 +84,11 @@ class Client:
         self.sio = socketio.AsyncClient(reconnection=False)
         self.sio.on("*", self.on_event)
         self.actions: dict[int, dict] = {}  # the plan's actions as this client last saw them
+        self.version = -1  # the last version this page applied, as meeting.js keeps it
 
-    async def connect(self, url: str) -> None:
+    async def connect(self, url: str, *, catch_up: bool = False) -> None:
+        """Connect and `sync`, as every page does; coming back (`catch_up`), with the version the
+        page has, as meeting.js does after a dropped connection or a restart."""
         await self.sio.connect(
             url,
             headers={"Cookie": self.spec.cookie} if self.spec.cookie else {},
@@ -91,7 +97,10 @@ class Client:
             wait_timeout=60,
         )
         if not self.relay:
-            await self.sio.call("sync", {}, timeout=60)  # as every page does on connect
+            since = {"since": self.version} if catch_up and self.version >= 0 else {}
+            ack = await self.sio.call("sync", since, timeout=60)
+            if ack.get("ok"):
+                self.version = max(self.version, ack.get("caught_up", ack.get("snapshot", {}).get("version", -1)))
 
     def on_event(self, event: str, data: Any = None) -> None:
         at = time.monotonic()
@@ -101,7 +110,9 @@ class Client:
                 if data.get("sync"):
                     self.sync_as_a_page_does()
             return
-        if event in MEASURED or event == "people_changed":
+        if isinstance(data, dict) and isinstance(data.get("version"), int):
+            self.version = max(self.version, data["version"])
+        if event in MEASURED or event in ("people_changed", "presence_changed"):
             self.result.received.append(Received(self.spec.index, data.get("version"), event, at))
         if event == "action_saved":
             self.actions[data["action"]["id"]] = data["action"]
@@ -174,6 +185,23 @@ async def _run(url: str, relay: bool, specs: list[ClientSpec], steps: list[Step]
     await asyncio.sleep(drain)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     result.cpu_seconds = usage.ru_utime + usage.ru_stime
+
+    # The reconnect storm: every socket drops, and all come back at one moment, as after a
+    # restart or a deploy; each page catches up as it would.
+    await asyncio.gather(*(c.sio.disconnect() for c in clients.values() if c.sio.connected))
+    pipe.send("dropped")
+    go = await loop.run_in_executor(None, pipe.recv)
+    await asyncio.sleep(max(0.0, go - time.monotonic()))
+
+    async def come_back(client: Client) -> None:
+        async with gate:
+            try:
+                await client.connect(url, catch_up=True)
+            except Exception as error:  # noqa: BLE001 - counted and reported
+                result.reconnect_failures.append(f"{client.spec.role} {client.spec.index}: {error!r}")
+
+    await asyncio.gather(*(come_back(c) for c in clients.values()))
+    result.reconnected_at = time.monotonic()
     await asyncio.gather(*(c.sio.disconnect() for c in clients.values() if c.sio.connected))
     out.write_bytes(pickle.dumps(result))
     pipe.send("done")

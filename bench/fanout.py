@@ -123,7 +123,9 @@ def _free_port() -> int:
 
 
 def product_environment(workdir: Path, database_url: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FACILITATOR_", "SOCKETIO_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("FACILITATOR_", "SOCKETIO_", "ASYNC_MODE"))
+    }
     env.update(
         FACILITATOR_ENV="production",
         SECRET_KEY=secrets.token_hex(32),
@@ -133,7 +135,7 @@ def product_environment(workdir: Path, database_url: str | None) -> dict[str, st
     return env
 
 
-def start_product(workdir: Path, env: dict[str, str], sockets: int) -> Server:
+def start_product(workdir: Path, env: dict[str, str], sockets: int, async_mode: str = "eventlet") -> Server:
     port = _free_port()
     command = [
         sys.executable,
@@ -142,11 +144,13 @@ def start_product(workdir: Path, env: dict[str, str], sockets: int) -> Server:
         str(port),
         "--max-connections",
         str(sockets + 512),
+        "--async-mode",
+        async_mode,
     ]
     return _start(command, env, workdir, port, "/healthz")
 
 
-def start_relay(workdir: Path, sockets: int, work_ms: float = 0.0) -> Server:
+def start_relay(workdir: Path, sockets: int, work_ms: float = 0.0, async_mode: str = "eventlet") -> Server:
     port = _free_port()
     command = [
         sys.executable,
@@ -158,6 +162,8 @@ def start_relay(workdir: Path, sockets: int, work_ms: float = 0.0) -> Server:
         str(sockets + 512),
         "--work-ms",
         str(work_ms),
+        "--async-mode",
+        async_mode,
     ]
     env = {
         **os.environ,
@@ -373,7 +379,15 @@ def drive(server: Server, rooms: list[list[ClientSpec]], steps: list[Step], load
         for pipe in pipes:
             pipe.send(DRAIN_SECONDS)
         for pipe in pipes:
+            pipe.recv()  # every socket dropped
+        time.sleep(2.0)  # the server has seen them go
+        go = time.monotonic() + 0.5
+        cpu_before_storm = server.cpu_seconds()
+        for pipe in pipes:
+            pipe.send(go)
+        for pipe in pipes:
             pipe.recv()
+        storm_cpu = server.cpu_seconds() - cpu_before_storm
         for process in workers:
             process.join()
         results: list[WorkerResult] = [pickle.loads(path.read_bytes()) for path in outputs]
@@ -381,6 +395,10 @@ def drive(server: Server, rooms: list[list[ClientSpec]], steps: list[Step], load
         "results": results,
         "connected": connected,
         "connect_seconds": connect_seconds,
+        # Every socket back and caught up, from the moment all came back at once.
+        "reconnect_seconds": max(r.reconnected_at for r in results) - go,
+        "reconnect_cpu_seconds": storm_cpu,
+        "reconnect_failures": sum(len(r.reconnect_failures) for r in results),
         "server_sockets": sockets,
         "rss_idle": rss_idle,
         "rss_connected": rss_connected,
@@ -391,10 +409,17 @@ def drive(server: Server, rooms: list[list[ClientSpec]], steps: list[Step], load
     }
 
 
-def run(target: str, load: Load, postgres: str | None = None, relay_work_ms: float = 0.0) -> dict:
-    """One measured run of `target` ("product" or "relay") under `load`. The product runs on a
-    fresh SQLite file, or on a fresh database made on the PostgreSQL server `postgres` names.
-    The relay spends `relay_work_ms` of CPU on each submission (none: the baseline)."""
+def run(
+    target: str,
+    load: Load,
+    postgres: str | None = None,
+    relay_work_ms: float = 0.0,
+    async_mode: str = "eventlet",
+) -> dict:
+    """One measured run of `target` ("product" or "relay") under `load`, served with
+    `async_mode` (eventlet or gevent). The product runs on a fresh SQLite file, or on a fresh
+    database made on the PostgreSQL server `postgres` names. The relay spends `relay_work_ms`
+    of CPU on each submission (none: the baseline)."""
     with tempfile.TemporaryDirectory() as workdir, ExitStack() as held:
         workdir = Path(workdir)
         sockets = load.meetings * (load.people + 2)
@@ -406,10 +431,10 @@ def run(target: str, load: Load, postgres: str | None = None, relay_work_ms: flo
             )
             env = product_environment(workdir, url)
             rooms, participant_of, stage_ids = product_clients(load, env)
-            server = start_product(workdir, env, sockets)
+            server = start_product(workdir, env, sockets, async_mode)
         else:
             rooms, participant_of, stage_ids = relay_clients(load), {}, []
-            server = start_relay(workdir, sockets, relay_work_ms)
+            server = start_relay(workdir, sockets, relay_work_ms, async_mode)
         try:
             steps = script(rooms, participant_of, stage_ids, load)
             seen = drive(server, rooms, steps, load, relay=target == "relay")
@@ -417,6 +442,7 @@ def run(target: str, load: Load, postgres: str | None = None, relay_work_ms: flo
             server.stop()
     return {
         "target": target,
+        "async_mode": async_mode,
         "relay_work_ms": relay_work_ms if target == "relay" else None,
         "meetings": load.meetings,
         "people": load.people,

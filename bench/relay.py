@@ -1,4 +1,5 @@
-"""The baseline: a bare Flask-SocketIO relay under eventlet, as `run.py` serves the product.
+"""The baseline: a bare Flask-SocketIO relay under eventlet or gevent (`--async-mode`), served
+as `run.py` serves the product.
 
 It does the least a live meeting needs: a socket joins its meeting's room on connect (the
 family's too, for a phone on the family side or the room screen), and every submission is
@@ -10,21 +11,36 @@ a handler's own work would: a calibration of how the tail grows with the work do
 (`python -m bench --only calibrate`). The baseline is always run with none.
 """
 
-import eventlet
+import sys
+import warnings
 
-eventlet.monkey_patch()
+# As run.py: the library is chosen, and patches the standard library, before anything else.
+ASYNC_MODE = next(
+    (sys.argv[i + 1] for i, arg in enumerate(sys.argv[:-1]) if arg == "--async-mode"), "eventlet"
+)
+if ASYNC_MODE == "eventlet":
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated", category=Warning)
+    import eventlet
 
-import argparse
-import functools
-import gc
-import resource
-import time
+    eventlet.monkey_patch()
+elif ASYNC_MODE == "gevent":
+    from gevent import monkey
 
-from flask import Flask, request
-from flask_socketio import SocketIO, join_room
+    monkey.patch_all()
+else:
+    sys.exit(f"relay: --async-mode must be eventlet or gevent, not {ASYNC_MODE!r}")
+
+import argparse  # noqa: E402
+import functools  # noqa: E402
+import gc  # noqa: E402
+import resource  # noqa: E402
+import time  # noqa: E402
+
+from flask import Flask, request  # noqa: E402
+from flask_socketio import SocketIO, join_room  # noqa: E402
 
 app = Flask(__name__)
-socketio = SocketIO(app, async_mode="eventlet", cors_allowed_origins=[])
+socketio = SocketIO(app, async_mode=ASYNC_MODE, cors_allowed_origins=[])
 SIDES = {"chair", "screen", "family", "professional"}
 meeting_of: dict[str, int] = {}  # socket id -> the meeting it follows
 work_seconds = 0.0  # --work-ms
@@ -90,17 +106,25 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--max-connections", type=int, default=20_000)
     parser.add_argument("--work-ms", type=float, default=0.0, help="CPU spent on each submission")
+    parser.add_argument("--async-mode", choices=("eventlet", "gevent"), default="eventlet")
     args = parser.parse_args()
     global work_seconds
     work_seconds = args.work_ms / 1000
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, args.max_connections + 256), hard))
-    eventlet.listen = functools.partial(eventlet.listen, backlog=2048)  # as run.py
+    # As run.py: the same backlog and connection ceiling, for either library.
+    if ASYNC_MODE == "eventlet":
+        eventlet.listen = functools.partial(eventlet.listen, backlog=2048)
+        options = {"max_size": args.max_connections}
+    else:
+        from gevent.pool import Pool
+
+        options = {"backlog": 2048, "spawn": Pool(args.max_connections)}
     gc.collect()  # as run.py: what lives as long as the process is left out of collections,
     gc.freeze()  # and the collector runs at the same pace
     gc.set_threshold(20_000, 10, 1_000)  # facilitator.live.GC_THRESHOLDS, not imported: the relay stays bare
-    print(f"relay on {args.port}", flush=True)
-    socketio.run(app, host="127.0.0.1", port=args.port, max_size=args.max_connections, log_output=False)
+    print(f"relay on {args.port} with {ASYNC_MODE}", flush=True)
+    socketio.run(app, host="127.0.0.1", port=args.port, log_output=False, **options)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, extensions, pages, live handlers, commands."""
-    from facilitator import cli, database, i18n, live, web
+    from facilitator import assets, cli, database, i18n, live, web
     from facilitator.config import load_config
     from facilitator.extensions import csrf
 
@@ -27,6 +27,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     database.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
+    # Static files are served before the Socket.IO middleware, which wraps outside.
+    assets.init_app(app)
     live.init_app(app)
     web.init_app(app)
     cli.init_app(app)

@@ -35,6 +35,8 @@ def init_db() -> None:
     """Create the database, or bring its schema up to date. Safe to run again."""
     database.upgrade_schema()
     click.echo("The database is ready.")
+    # Built when the app was created, as at every start: said here for whoever deploys.
+    click.echo(f"The static files are built in {current_app.extensions['facilitator_assets'].folder}.")
 
 
 def _read_password() -> str:

@@ -15,7 +15,7 @@ MIGRATIONS = str(Path(__file__).parent / "migrations")
 
 
 def normalise_url(database_url: str) -> str:
-    """Pin PostgreSQL to psycopg2, which run.py makes cooperative under eventlet (psycogreen)."""
+    """Pin PostgreSQL to psycopg2, which run.py makes cooperative under eventlet or gevent (psycogreen)."""
     url = make_url(database_url)
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg2")

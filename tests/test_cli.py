@@ -1,6 +1,7 @@
 """The commands whoever runs the server uses: init-db, create-chair, demo."""
 
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, select, text
@@ -23,6 +24,15 @@ def test_init_db_twice_is_harmless(app, runner):
         assert {"chair", "meeting", "alembic_version"} <= set(inspect(db.engine).get_table_names())
         assert db.session.scalar(select(Chair.email)) == "keep.me@council.example"
         assert db.session.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+
+
+def test_init_db_says_where_it_built_the_static_files(app, runner):
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    folder = re.search(r"The static files are built in (.+)\.\n", result.output).group(1)
+    hashed = app.extensions["facilitator_assets"].names["css/app.css"]
+    assert re.fullmatch(r"css/app\.[0-9a-f]{12}\.css", hashed)
+    assert (Path(folder) / hashed).is_file() and (Path(folder) / f"{hashed}.gz").is_file()
 
 
 def test_create_chair_reads_the_password_from_stdin(app, runner):

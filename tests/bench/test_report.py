@@ -6,6 +6,7 @@ from bench.__main__ import calibration_table, side_by_side
 def result(target, p99, work=None, cpu=12.0):
     return {
         "target": target,
+        "async_mode": "eventlet",
         "relay_work_ms": work,
         "meetings": 100,
         "people": 30,
@@ -27,6 +28,9 @@ def result(target, p99, work=None, cpu=12.0):
         "rss_peak": 310 << 20,
         "server_sockets": 3201,
         "connect_seconds": 2.0,
+        "reconnect_seconds": 1.5 if target == "relay" else 2.4,
+        "reconnect_cpu_seconds": 1.0 if target == "relay" else 1.8,
+        "reconnect_failures": 0,
         "client_cpu_percent": 30.0,
         "private_leaks": 0,
         "meetings_in_private_time": 100,
@@ -56,3 +60,5 @@ def test_the_fan_out_shows_cpu_per_submission_beside_the_relay():
     lines = side_by_side(result("product", 42.0, cpu=24.0), result("relay", 14.0, 0.0)).splitlines()
     assert "| server CPU per submission, ms | 4.00 | 2.00 | 2.00x |" in lines
     assert "| latency p99 ms | 42.0 | 14.0 | 3.00x |" in lines
+    assert "| reconnect storm: everyone back and caught up, s | 2.4 | 1.5 | 1.60x |" in lines
+    assert "| reconnect storm: server CPU, s (failed reconnects) | 1.8 (0) | 1.0 (0) | 1.80x |" in lines

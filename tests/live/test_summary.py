@@ -417,4 +417,4 @@ def test_the_phone_and_the_room_screen_can_read_the_summary_aloud(app, closed):
         page = response.get_data(as_text=True)
         assert response.status_code == 200
         assert "data-read-aloud" in page and "Read the summary aloud" in page
-        assert re.search(r'<script[^>]+src="[^"]*js/read-aloud\.js"', page)
+        assert re.search(r'<script[^>]+src="[^"]*js/read-aloud\.[0-9a-f]{12}\.js"', page)

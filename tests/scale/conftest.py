@@ -26,7 +26,13 @@ def shared_database():
 
 
 @pytest.fixture
-def cluster(tmp_path, shared_database):
+def cluster_async_mode():
+    """What serves both processes: run.py's default, unless a test module says otherwise."""
+    return "eventlet"
+
+
+@pytest.fixture
+def cluster(tmp_path, shared_database, cluster_async_mode):
     """Process A sets the database up (migrations, one chair); B joins it. Both share the
     secret key, the database and the Redis channel, as nginx's upstreams do."""
     try:
@@ -40,6 +46,7 @@ def cluster(tmp_path, shared_database):
         "SOCKETIO_CHANNEL": f"facilitator-test-{secrets.token_hex(4)}",
         "PRESENCE_BEAT_SECONDS": "1",
         "PRESENCE_STALE_SECONDS": "3",
+        "ASYNC_MODE": cluster_async_mode,
     }
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()

@@ -1,5 +1,6 @@
-"""The real server (run.py under eventlet) in a subprocess, for the tests that need it: the
-entry point itself, the browser, and several processes sharing PostgreSQL and Redis."""
+"""The real server (run.py, under eventlet unless told otherwise) in a subprocess, for the tests
+that need it: the entry point itself, the browser, and several processes sharing PostgreSQL and
+Redis."""
 
 from __future__ import annotations
 
@@ -37,10 +38,17 @@ class Server:
         return self.log.read_text()
 
 
-def start_server(workdir: Path, *, settings: dict[str, str] | None = None, set_up: bool = True) -> Server:
+def start_server(
+    workdir: Path,
+    *,
+    settings: dict[str, str] | None = None,
+    set_up: bool = True,
+    options: tuple[str, ...] = (),
+) -> Server:
     """Start run.py on a free port and wait until it answers. With `set_up`, first make a fresh
     database with one chair; `settings` overrides the environment (a shared DATABASE_URL, a
-    message queue, a SECRET_KEY shared by several processes)."""
+    message queue, a SECRET_KEY shared by several processes, ASYNC_MODE); `options` are added to
+    run.py's command line."""
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("FACILITATOR_", "SOCKETIO_", "ASYNC_MODE"))
     }
@@ -68,7 +76,7 @@ def start_server(workdir: Path, *, settings: dict[str, str] | None = None, set_u
     log = workdir / "server.log"
     with log.open("w") as output:
         process = subprocess.Popen(
-            [sys.executable, str(ROOT / "run.py"), "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, str(ROOT / "run.py"), "--host", "127.0.0.1", "--port", str(port), *options],
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,

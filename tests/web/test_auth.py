@@ -1,5 +1,7 @@
 """Chair sign-in and sign-out."""
 
+import re
+
 import pytest
 
 from facilitator.extensions import db
@@ -105,4 +107,4 @@ def test_console_shows_the_join_code_and_address(client, auth, make_meeting):
     html = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
     assert f"{code[:3]} {code[3:]}" in html
     assert f"http://localhost/join/{code}" in html
-    assert "js/console.js" in html
+    assert re.search(r'<script type="module" src="/static/js/console\.[0-9a-f]{12}\.js">', html)
