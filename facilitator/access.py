@@ -7,7 +7,7 @@ with anything a client claims in a form or a message.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from flask import g, session
@@ -538,8 +538,6 @@ def recipient_for(viewer: Viewer, meeting: Meeting, *, room: str | None = None) 
     """The viewer as `recipients_of` would list them now: what `sync` filters with, so a snapshot
     and the events that follow it are decided by the same rules. `room`: one socket of theirs
     alone (catching it up), instead of the room of their identity."""
-    from dataclasses import replace
-
     from facilitator.live import rooms
 
     view = view_of(viewer, meeting)

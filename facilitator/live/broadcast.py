@@ -45,7 +45,7 @@ _PEOPLE = (
     .execution_options(populate_existing=True)
 )
 # The rooms sent anything of the change being published.
-_sent: ContextVar[set[str]] = ContextVar("sent", default=set())
+_sent: ContextVar[set[str] | None] = ContextVar("sent", default=None)
 _CONNECTIONS = select(LiveConnection.sid).where(LiveConnection.participant_id == bindparam("person"))
 
 
@@ -76,18 +76,27 @@ def publish() -> None:
         recipients = access.recipients_of(meeting)
         done: set[tuple] = set()
         for version, of_change in groupby(of_meeting, key=lambda event: event.version):
-            reached = _sent.set(set())
-            try:
-                for event in of_change:
-                    key = (event.kind, event.audience, json.dumps(event.payload, sort_keys=True))
-                    if key not in done:  # a change that said the same twice is sent once
-                        done.add(key)
-                        _RENDER[event.kind](meeting, event, recipients)
-                missed = [r.room for r in recipients if r.view in access.TICKED and r.room not in _sent.get()]
-            finally:
-                _sent.reset(reached)
-            if missed and version > 0:
-                socketio.emit("tick", {"version": version}, to=missed)
+            fresh = []
+            for event in of_change:
+                key = (event.kind, event.audience, json.dumps(event.payload, sort_keys=True))
+                if key not in done:  # a change that said the same twice is sent once
+                    done.add(key)
+                    fresh.append(event)
+            _send_change(meeting, version, fresh, recipients)
+
+
+def _send_change(meeting: Meeting, version: int, events: Iterable[MeetingEvent], recipients: list[Recipient]) -> None:
+    """Render one change's events for these recipients, then send its version alone (`tick`) to
+    each of them who follows versions and was sent nothing of it."""
+    reached = _sent.set(set())
+    try:
+        for event in events:
+            _RENDER[event.kind](meeting, event, recipients)
+        missed = [r.room for r in recipients if r.view in access.TICKED and r.room not in _sent.get()]
+    finally:
+        _sent.reset(reached)
+    if missed and version > 0:
+        socketio.emit("tick", {"version": version}, to=missed)
 
 
 # A page further behind than this is sent the meeting whole: cheaper than the events one by one.
@@ -112,15 +121,7 @@ def catch_up(meeting: Meeting, reader: Recipient, since: object) -> bool:
     if len(missed) > CATCH_UP_LIMIT or len({event.version for event in missed}) != meeting.version - since:
         return False
     for version, of_change in groupby(missed, key=lambda event: event.version):
-        reached = _sent.set(set())
-        try:
-            for event in of_change:
-                _RENDER[event.kind](meeting, event, [reader])
-            told = reader.room in _sent.get()
-        finally:
-            _sent.reset(reached)
-        if not told:
-            socketio.emit("tick", {"version": version}, to=reader.room)
+        _send_change(meeting, version, of_change, [reader])
     return True
 
 
@@ -150,7 +151,9 @@ def _send(name: str, version: int, to: list[Recipient], data_for: Callable[[Reci
             batches.append((data, [recipient.room]))
     for data, rooms in batches:
         socketio.emit(name, data, to=rooms)
-        _sent.get().update(rooms)
+        sent = _sent.get()
+        if sent is not None:
+            sent.update(rooms)
 
 
 def _per_view(build: Callable[[View], dict | None]) -> Callable[[Recipient], dict | None]:

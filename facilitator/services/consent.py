@@ -41,7 +41,7 @@ _WIDER = {Sharing.NOBODY: 0, Sharing.FAMILY: 1, Sharing.EVERYONE: 2}
 EVERY_OTHER_PARTY = "all"
 
 
-def _words(value: object, field: str = "text") -> str:
+def words_of(value: object, field: str = "text") -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(field, _("Write something first."))
     value = value.strip()
@@ -50,7 +50,7 @@ def _words(value: object, field: str = "text") -> str:
     return value
 
 
-def _in_session(meeting: Meeting) -> None:
+def in_session(meeting: Meeting) -> None:
     if meeting.between_sessions:
         raise ValidationError(
             "meeting", _("This session has ended. What you wrote is kept for the next one.")
@@ -74,7 +74,7 @@ def items_of(meeting: Meeting) -> list[ConsentItem]:
     )
 
 
-def _item(meeting: Meeting, item_id: object) -> ConsentItem:
+def item_in(meeting: Meeting, item_id: object) -> ConsentItem:
     item = db.session.get(ConsentItem, item_id) if is_row_id(item_id) else None
     if item is None or item.meeting_id != meeting.id:
         raise ValidationError("item_id", _("There is no such item."))
@@ -116,7 +116,7 @@ def write(
         raise ValidationError("kind", _("Choose where this goes."))
     kind = ItemKind(kind)
     if not kind.is_house:
-        _in_session(meeting)
+        in_session(meeting)
     author = _author(meeting, writer, kind, child_id)
     held = db.session.scalar(
         select(func.count()).select_from(ConsentItem).where(ConsentItem.meeting_id == meeting.id, ConsentItem.author_id == author.id)
@@ -129,7 +129,7 @@ def write(
         author_id=author.id,
         written_by_id=writer.id if writer.id != author.id else None,
         kind=kind,
-        text=_words(text),
+        text=words_of(text),
         session_number=meeting.session_number,
     )
     db.session.add(item)
@@ -156,7 +156,7 @@ def _keeper(item: ConsentItem, person: Participant) -> None:
 
 def remove(meeting: Meeting, person: Participant, item_id: object) -> None:
     """Take back an item nobody else has read yet."""
-    item = _item(meeting, item_id)
+    item = item_in(meeting, item_id)
     _keeper(item, person)
     if item.is_shared:
         raise ValidationError("item_id", _("This has been passed on already, so it stays."))
@@ -169,7 +169,7 @@ def share(meeting: Meeting, person: Participant, item_id: object, sharing: objec
     """The child (or their advocate) decides who hears a house item: nobody yet, the family, or
     everyone. They may change their mind until it is shared; after that it can only reach more
     people, never fewer, because those who heard it cannot unhear it."""
-    item = _item(meeting, item_id)
+    item = item_in(meeting, item_id)
     _keeper(item, person)
     if not item.kind.is_house:
         raise ValidationError("item_id", _("Choose who to pass this on to."))
@@ -191,12 +191,12 @@ def share(meeting: Meeting, person: Participant, item_id: object, sharing: objec
 def suggest(meeting: Meeting, item_id: object, words: object, by: str) -> ConsentItem:
     """The mediator suggests other words for a party's item not yet passed on (None withdraws
     the suggestion). Only its author sees the suggestion; it is passed on only if they approve."""
-    item = _item(meeting, item_id)
+    item = item_in(meeting, item_id)
     if item.kind.is_house:
         raise ValidationError("item_id", _("A child's words are passed on as they wrote them."))
     if item.is_shared:
         raise ValidationError("item_id", _("This has been passed on already, so it stays as it was."))
-    item.suggestion = None if words is None else _words(words, "words")
+    item.suggestion = None if words is None else words_of(words, "words")
     item.suggested_by = by if words is not None else ""
     item.revision += 1
     changes.record(meeting, "item_saved", audience=access.item_audience(item), subject=item, item_id=item.id)
@@ -210,10 +210,10 @@ def pass_on(
     """A party passes an item on to another party (`to`: their id) or to every other party
     ("all"), in their own words (`wording` "mine") or in the mediator's suggestion ("suggested"),
     which is their approval of exactly the suggestion they saw (`revision`)."""
-    item = _item(meeting, item_id)
+    item = item_in(meeting, item_id)
     if item.author_id != person.id or item.kind.is_house:
         raise ValidationError("item_id", _("Only its author decides about this."))
-    _in_session(meeting)
+    in_session(meeting)
     if item.is_shared:
         raise ValidationError("item_id", _("This has been passed on already."))
     if type(revision) is not int or revision != item.revision:
@@ -242,7 +242,7 @@ def pass_on(
 
 def decline_suggestion(meeting: Meeting, person: Participant, item_id: object) -> ConsentItem:
     """The author keeps their own words: the mediator's suggestion is dropped."""
-    item = _item(meeting, item_id)
+    item = item_in(meeting, item_id)
     if item.author_id != person.id or item.suggestion is None:
         raise ValidationError("item_id", _("There are no suggested words to turn down."))
     item.suggestion, item.suggested_by, item.revision = None, "", item.revision + 1

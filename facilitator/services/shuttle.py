@@ -69,10 +69,10 @@ def propose_term(meeting: Meeting, client_id: object, text: object, from_item_id
     if stored is not None:
         return stored
     if from_item_id is not None:
-        item = consent._item(meeting, from_item_id)
+        item = consent.item_in(meeting, from_item_id)
         if item.kind.is_house or not item.is_shared:
             raise ValidationError("from_item_id", _("Only a proposal its author passed on can become a term."))
-    term = Term(meeting_id=meeting.id, client_id=client_id, text=consent._words(text), from_item_id=from_item_id)
+    term = Term(meeting_id=meeting.id, client_id=client_id, text=consent.words_of(text), from_item_id=from_item_id)
     db.session.add(term)
     db.session.flush()
     _changed(meeting, term)
@@ -84,7 +84,7 @@ def reword_term(meeting: Meeting, term_id: object, revision: object, text: objec
     """New wording: every party is asked again."""
     term = _term(meeting, term_id)
     _current(term, revision)
-    term.text = consent._words(text)
+    term.text = consent.words_of(text)
     term.revision += 1
     _changed(meeting, term)
     db.session.commit()
@@ -102,7 +102,7 @@ def answer_term(
     meeting: Meeting, person: Participant, term_id: object, revision: object, accepted: object, change: object = ""
 ) -> Term:
     """A party accepts the term as worded, or asks for a change (said to the mediator only)."""
-    consent._in_session(meeting)
+    consent.in_session(meeting)
     term = _term(meeting, term_id)
     _current(term, revision)
     if not isinstance(accepted, bool):
@@ -112,7 +112,7 @@ def answer_term(
     elif not isinstance(change, str) or not change.strip():
         raise ValidationError("change", _("Say what would need to change."))
     else:
-        change = consent._words(change, "change")
+        change = consent.words_of(change, "change")
     answer = next((a for a in term.answers if a.participant_id == person.id), None)
     if answer is None:
         answer = TermAnswer(participant_id=person.id, revision=term.revision, accepted=accepted)
@@ -193,7 +193,7 @@ def meet_together(meeting: Meeting, by: str) -> None:
     is shown to the room by meeting together."""
     if not meeting.apart:
         raise ValidationError("meeting", _("The parties are already together."))
-    consent._in_session(meeting)
+    consent.in_session(meeting)
     meeting.apart = False
     _add_together_stages(meeting)
     db.session.add(HistoryEntry(meeting_id=meeting.id, kind=HistoryKind.MET_TOGETHER, by=by))

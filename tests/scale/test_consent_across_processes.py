@@ -19,14 +19,13 @@ import time
 
 import psycopg2
 import pytest
-import redis
 import requests
 import socketio
 from pypdf import PdfReader
 from sqlalchemy.engine import make_url
 
 from tests.conftest import csrf_token, fresh_postgres_database
-from tests.scale.conftest import REDIS_URL, joined, signed_in
+from tests.scale.conftest import REDIS_URL, joined, redis_reachable, signed_in
 from tests.server.running import start_server, stop_server
 from tests.server.test_live_meeting_server import Client, cookies
 
@@ -40,10 +39,7 @@ PASSED_ON_FIELDS = {"id", "kind", "author", "own_words", "text", "sharing", "ses
 def processes(tmp_path_factory):
     """Two processes for the whole module (each test makes meetings of its own): A sets the
     database up, B joins it; one secret key, one database, one Redis channel."""
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5).ping()
-    except redis.RedisError as error:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {error}")
+    redis_reachable()
     with fresh_postgres_database("facilitator_consent") as url:
         settings = {
             "DATABASE_URL": url,
