@@ -56,6 +56,9 @@ class Config:
     # and another takes its phones off "who is here" (they reconnect to a living process).
     PRESENCE_BEAT_SECONDS = 10
     PRESENCE_STALE_SECONDS = 30
+    # Phones of a meeting that come or go within this long are told to it as one event: after a
+    # restart, a room's thirty phones come back within a second (docs/performance.md).
+    PRESENCE_BATCH_SECONDS = 0.25
     ASYNC_MODE = "threading"
     # The address phones use to reach this server (printed, encoded in QR codes).
     # Empty: taken from each request.
@@ -98,6 +101,8 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     # Hundreds of sign-ins per run; the tests check which password works, not the hash's cost.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # The in-process tests read what a connect sent as soon as it returns; one test batches.
+    PRESENCE_BATCH_SECONDS = 0.0
 
 
 class ProductionConfig(Config):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, event, inspect, select, update
+from sqlalchemy import bindparam, event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -28,6 +28,7 @@ _RAISE = (
     .values(version=Meeting.version + 1)
     .returning(Meeting.version)
 )
+_LOG = insert(MeetingEvent.__table__)
 _LOCK = select(Meeting).where(Meeting.id == bindparam("meeting")).with_for_update()
 _OPEN, _DONE, _NEWS = "facilitator.changes", "facilitator.committed", "facilitator.news"
 
@@ -61,16 +62,19 @@ def record(
         version = db.session.execute(_RAISE, {"meeting": meeting.id}).scalar_one()
         set_committed_value(meeting, "version", version)
         change = changes[meeting.id] = Change(version)
-    item = MeetingEvent(
-        meeting_id=meeting.id,
-        version=change.version,
-        position=len(change.events),
-        kind=kind,
-        payload=about,
-        audience=audience,
-    )
+    fields = {
+        "meeting_id": meeting.id,
+        "version": change.version,
+        "position": len(change.events),
+        "kind": kind,
+        "payload": about,
+        "audience": audience,
+    }
+    # Written as one statement, not through the unit of work: most changes then leave the
+    # session nothing to work out at commit. The object is what `publish` reads.
+    db.session.execute(_LOG, fields)
+    item = MeetingEvent(**fields)
     item.subject = subject
-    db.session.add(item)
     change.events.append(item)
     return item
 

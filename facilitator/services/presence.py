@@ -14,7 +14,7 @@ import secrets
 import socket
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from facilitator.extensions import db
 from facilitator.models import LiveConnection, LiveNode, Participant
@@ -34,28 +34,36 @@ def beat() -> None:
     db.session.commit()
 
 
+_NODE = select(LiveNode.id).where(LiveNode.id == bindparam("node"))
+_HOLD = insert(LiveConnection).values(node_id=bindparam("node"), sid=bindparam("sid"), participant_id=bindparam("person"))
+_LET_GO = (
+    delete(LiveConnection)
+    .where(LiveConnection.node_id == bindparam("node"), LiveConnection.sid == bindparam("sid"))
+    .returning(LiveConnection.participant_id)
+)
+
+
 def connected(person: Participant, sid: str) -> None:
-    """One more of this person's phones is connected, to this process."""
-    if db.session.get(LiveNode, NODE) is None:
+    """One more of this person's phones is connected, to this process. Written as plain
+    statements (four, with the commit): a reconnect storm brings every phone back at once."""
+    if db.session.execute(_NODE, {"node": NODE}).first() is None:  # taken for dead and reaped
         db.session.add(LiveNode(id=NODE, seen_at=utcnow()))
         db.session.flush()
-    db.session.add(LiveConnection(node_id=NODE, sid=sid, participant_id=person.id))
-    _count(person.id, +1)
-    db.session.execute(update(Participant).where(Participant.id == person.id).values(left_at=None))
+    db.session.execute(_HOLD, {"node": NODE, "sid": sid, "person": person.id})
+    db.session.execute(_counted(person.id, +1).values(left_at=None))
     db.session.commit()
 
 
 def disconnected(sid: str) -> None:
     """A phone's connection to this process has gone."""
-    held = db.session.get(LiveConnection, (NODE, sid))
+    held = db.session.execute(_LET_GO, {"node": NODE, "sid": sid}).scalar_one_or_none()
     if held is not None:
-        _count(held.participant_id, -1)
-        db.session.delete(held)
+        db.session.execute(_counted(held, -1))
     db.session.commit()
 
 
-def _count(participant_id: int, change: int) -> None:
-    db.session.execute(
+def _counted(participant_id: int, change: int):
+    return (
         update(Participant)
         .where(Participant.id == participant_id, Participant.connections + change >= 0)
         .values(connections=Participant.connections + change)
@@ -77,7 +85,7 @@ def reap(stale_after: timedelta) -> set[int]:
     for node in dead:
         held = db.session.scalars(select(LiveConnection).where(LiveConnection.node_id == node.id))
         for connection in held:
-            _count(connection.participant_id, -1)
+            db.session.execute(_counted(connection.participant_id, -1))
             meetings.add(db.session.get(Participant, connection.participant_id).meeting_id)
         db.session.execute(delete(LiveConnection).where(LiveConnection.node_id == node.id))
         db.session.delete(node)

@@ -123,4 +123,23 @@ def test_a_phone_coming_and_going_tells_the_meeting_who_not_the_whole_list(room)
     version = sync(kerry.socket)["version"]
     dan.socket.disconnect()
     told = [(e["name"], e["args"][0]) for e in heard(kerry.socket)]
-    assert told == [("presence_changed", {"version": version, "person": {"id": dan.id, "presence": "lost"}})]
+    assert told == [("presence_changed", {"version": version, "people": [{"id": dan.id, "presence": "lost"}]})]
+
+
+def test_phones_coming_back_together_are_told_to_the_meeting_in_one_event(app, room):
+    """After a restart a room's phones come back within a second: the meeting hears one event
+    of who came, once the moment has passed, not one event a phone."""
+    kerry, dan, nan, priya = (room.phone(name) for name in ("Kerry", "Dan", "Nan", "Priya"))
+    heard(kerry.socket)
+    app.config["PRESENCE_BATCH_SECONDS"] = 1.0
+    for phone in (dan, nan, priya):
+        phone.socket.disconnect()
+    assert heard(kerry.socket) == []  # not yet: the moment is still open
+    deadline = time.monotonic() + 10
+    told = []
+    while not told and time.monotonic() < deadline:
+        time.sleep(0.1)
+        told = [(e["name"], e["args"][0]) for e in heard(kerry.socket)]
+    assert [(name, event["people"]) for name, event in told] == [
+        ("presence_changed", [{"id": phone.id, "presence": "lost"} for phone in (dan, nan, priya)])
+    ]

@@ -15,7 +15,7 @@ from facilitator.live.acks import ok, refused
 from facilitator.live.commands import Refused, command, identify, meeting_and_person, payload_of, place
 from facilitator.models import Meeting
 from facilitator.models.types import is_row_id
-from facilitator.services import changes, presence, running
+from facilitator.services import presence, running
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +46,7 @@ def connect(auth=None):
     broadcast.hello(request.sid, viewer)
     if person is not None:
         presence.connected(person, request.sid)
-        changes.tell(meeting, "presence_changed", participant_id=person.id)
-        broadcast.publish()
+        broadcast.presence_changed(meeting, person.id)
 
 
 @socketio.on("disconnect")
@@ -58,8 +57,7 @@ def disconnect(reason=None):
         presence.disconnected(request.sid)
         meeting = db.session.get(Meeting, following.meeting_id)
         if meeting is not None:
-            changes.tell(meeting, "presence_changed", participant_id=following.participant_id)
-            broadcast.publish()
+            broadcast.presence_changed(meeting, following.participant_id)
 
 
 @socketio.on("clock")

@@ -101,7 +101,8 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
   });
   handle("people_changed", (event) => { state.people = event.people; });
   handle("presence_changed", (event) => {
-    state.people = state.people.map((p) => (p.id === event.person.id ? { ...p, presence: event.person.presence } : p));
+    const now = new Map(event.people.map((p) => [p.id, p.presence]));
+    state.people = state.people.map((p) => (now.has(p.id) ? { ...p, presence: now.get(p.id) } : p));
   });
   handle("contribution_added", (event) => {
     replaceStage(event.stage);
