@@ -4,9 +4,10 @@
 2. `sync` of a meeting with 200 plan items, beside the same meeting with an empty plan.
 3. Live fan-out: N meetings of M people on one process, the product beside a bare
    Flask-SocketIO relay under the identical script, with their ratio; both served with
-   eventlet, or with gevent (`--async-mode gevent`).
+   eventlet, or with gevent (`--async-mode gevent`). With `--processes 2 --postgres URL`, the
+   product again on two processes sharing events through Redis.
 4. Capacity: the most meetings of 30 people one process holds with every event delivered
-   and p99 under 250 ms.
+   and p99 under 250 ms, for the product and for the relay.
 5. Calibration (`--only calibrate`, not in the default run): the relay again with a little CPU
    spent on each submission, to show how fast its tail grows with the work done per message,
    and where the product's own work puts it.
@@ -145,7 +146,7 @@ def side_by_side(product: dict, relay: dict) -> str:
     lines = [
         (
             f"Live fan-out: {product['meetings']} meetings x {product['people']} phones "
-            f"+ screen + chair = {sockets} sockets, one process, {product['async_mode']}"
+            f"+ screen + chair = {sockets} sockets, {_processes(product)}, {product['async_mode']}"
         ),
         "",
         "| | product | bare relay | ratio |",
@@ -163,6 +164,34 @@ def side_by_side(product: dict, relay: dict) -> str:
     return "\n".join(lines)
 
 
+def _processes(result: dict) -> str:
+    count = result.get("processes", 1)
+    where = f" on {result['database']}" if result.get("database") else ""
+    return ("one process" if count == 1 else f"{count} processes through the message queue") + where
+
+
+def processes_table(runs: list[dict], relay: dict) -> str:
+    """The product on one process and on several, beside the relay: what more processes hold."""
+    lines = [
+        "| | " + " | ".join(f"product, {r['processes']} process{'es' if r['processes'] > 1 else ''}" for r in runs)
+        + " | bare relay |",
+        "|---|" + "---|" * (len(runs) + 1),
+    ]
+    rows = [
+        ("delivered", lambda r: f"{r['completeness']:.2f}%"),
+        ("p50 / p99 ms", lambda r: f"{_ms(r['p50'])} / {_ms(r['p99'])}"),
+        ("server CPU, % of one core (all processes)", lambda r: f"{r['cpu_percent']:.0f}"),
+        ("server CPU per submission, ms", lambda r: f"{cpu_per_step_ms(r):.2f}"),
+        ("RSS connected MB (all processes)", lambda r: _mb(r["rss_connected"])),
+        ("connecting everyone, s", lambda r: f"{r['connect_seconds']:.1f}"),
+        ("reconnect storm, s", lambda r: f"{r['reconnect_seconds']:.1f}"),
+        ("sent anything in private time", lambda r: f"{r['private_leaks']}" if r.get("database") else "n/a"),
+    ]
+    for label, value in rows:
+        lines.append(f"| {label} | " + " | ".join(value(r) for r in [*runs, relay]) + " |")
+    return "\n".join(lines)
+
+
 def holds(result: dict) -> bool:
     return (
         result["connect_failures"] == 0
@@ -174,14 +203,20 @@ def holds(result: dict) -> bool:
 
 
 def capacity(
-    start: int, load: fanout.Load, postgres: str | None, step_limit: int, async_mode: str = "eventlet"
+    start: int,
+    load: fanout.Load,
+    postgres: str | None,
+    step_limit: int,
+    async_mode: str = "eventlet",
+    target: str = "product",
 ) -> tuple[int, list[dict]]:
-    """Grow the number of meetings by half until one process fails, then halve the gap."""
+    """Grow the number of meetings by half until one process of `target` fails, then halve
+    the gap."""
     tried: list[dict] = []
 
     def attempt(meetings: int) -> bool:
         result = fanout.run(
-            "product",
+            target,
             fanout.Load(meetings, CAPACITY_PEOPLE, load.workers, load.spread, load.seed),
             postgres,
             async_mode=async_mode,
@@ -211,8 +246,11 @@ def capacity(
 
 
 def capacity_table(found: int, tried: list[dict]) -> str:
+    server = "bare relay" if tried[0]["target"] == "relay" else "product"
+    bound = "" if any(not holds(r) for r in tried) else "at least "  # never failed within the steps
     lines = [
-        f"Capacity: {found} meetings of {CAPACITY_PEOPLE} (p99 < {P99_LIMIT_MS:.0f} ms, 100% delivered, nothing failed)",
+        f"Capacity, {server}: {bound}{found} meetings of {CAPACITY_PEOPLE} "
+        f"(p99 < {P99_LIMIT_MS:.0f} ms, 100% delivered, nothing failed)",
         "",
         "| meetings | sockets | delivered | p50 ms | p99 ms | max ms | server CPU % | RSS MB | holds |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -290,9 +328,19 @@ def main(argv: list[str] | None = None) -> int:
         help="what serves the product and the relay, as run.py's ASYNC_MODE (default: eventlet)",
     )
     parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="also run the product on this many processes sharing events through --redis "
+        "(needs --postgres); each socket sticks to one, as behind nginx",
+    )
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="the message queue for --processes")
+    parser.add_argument(
         "--only", choices=("page", "sync", "fanout", "capacity", "calibrate"), action="append"
     )
     args = parser.parse_args(argv)
+    if args.processes > 1 and not args.postgres:
+        parser.error("--processes needs --postgres: the processes share one database")
     parts = set(args.only or ("page", "sync", "fanout", "capacity"))
     print(f"Machine: {machine()}\n", flush=True)
 
@@ -314,10 +362,20 @@ def main(argv: list[str] | None = None) -> int:
         relay = fanout.run("relay", load, async_mode=args.async_mode)
         product = fanout.run("product", load, args.postgres, async_mode=args.async_mode)
         print(side_by_side(product, relay), "\n", flush=True)
+        if args.processes > 1:
+            print(f"The product again, on {args.processes} processes through {args.redis}", flush=True)
+            several = fanout.run(
+                "product", load, args.postgres, async_mode=args.async_mode, processes=args.processes, queue=args.redis
+            )
+            print(side_by_side(several, relay), "\n", flush=True)
+            print(processes_table([product, several], relay), "\n", flush=True)
     if "capacity" in parts and args.capacity_steps:
-        print("Capacity search, meetings of 30:", flush=True)
-        found, tried = capacity(args.meetings, load, args.postgres, args.capacity_steps, args.async_mode)
-        print(capacity_table(found, tried), flush=True)
+        for target in ("product", "relay"):
+            print(f"Capacity search, meetings of 30, {target}:", flush=True)
+            found, tried = capacity(
+                args.meetings, load, args.postgres, args.capacity_steps, args.async_mode, target
+            )
+            print(capacity_table(found, tried), "\n", flush=True)
     if "calibrate" in parts:
         print(
             "Running the bare relay, the product, the relay with "

@@ -150,7 +150,7 @@ class Client:
         return Sent(step, sent, key=ack["version"])
 
 
-async def _run(url: str, relay: bool, specs: list[ClientSpec], steps: list[Step], pipe, out: Path) -> None:
+async def _run(urls: list[str], relay: bool, specs: list[ClientSpec], steps: list[Step], pipe, out: Path) -> None:
     result = WorkerResult()
     clients = {spec.index: Client(spec, relay, result) for spec in specs}
     gate = asyncio.Semaphore(CONNECTS_AT_ONCE)
@@ -158,7 +158,7 @@ async def _run(url: str, relay: bool, specs: list[ClientSpec], steps: list[Step]
     async def connect(client: Client) -> None:
         async with gate:
             try:
-                await client.connect(url)
+                await client.connect(urls[client.spec.index % len(urls)])
             except Exception as error:  # noqa: BLE001 - counted and reported: a refused socket is a finding
                 result.connect_failures.append(f"{client.spec.role} {client.spec.index}: {error!r}")
 
@@ -196,7 +196,7 @@ async def _run(url: str, relay: bool, specs: list[ClientSpec], steps: list[Step]
     async def come_back(client: Client) -> None:
         async with gate:
             try:
-                await client.connect(url, catch_up=True)
+                await client.connect(urls[client.spec.index % len(urls)], catch_up=True)
             except Exception as error:  # noqa: BLE001 - counted and reported
                 result.reconnect_failures.append(f"{client.spec.role} {client.spec.index}: {error!r}")
 
@@ -207,8 +207,8 @@ async def _run(url: str, relay: bool, specs: list[ClientSpec], steps: list[Step]
     pipe.send("done")
 
 
-def work(url: str, relay: bool, specs: list[ClientSpec], steps: list[Step], pipe, out: str) -> None:
+def work(urls: list[str], relay: bool, specs: list[ClientSpec], steps: list[Step], pipe, out: str) -> None:
     """A worker process's body (multiprocessing target)."""
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    asyncio.run(_run(url, relay, specs, steps, pipe, Path(out)))
+    asyncio.run(_run(urls, relay, specs, steps, pipe, Path(out)))

@@ -54,30 +54,44 @@ class Load:
 
 @dataclass
 class Server:
-    process: subprocess.Popen
-    url: str
+    """One server process, or several behind the benchmark as nginx would spread phones over
+    them (`together`): each socket sticks to one, by its index. Their CPU, memory and sockets
+    add up."""
+
+    processes: list[subprocess.Popen]
+    urls: list[str]
     log: Path
     samples: list[tuple[float, float, int]] = field(default_factory=list)  # (time, cpu seconds, rss bytes)
     _stop: threading.Event = field(default_factory=threading.Event)
 
+    @property
+    def url(self) -> str:
+        return self.urls[0]
+
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for process in self.processes:
+            fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
 
     def rss(self) -> int:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-        raise RuntimeError("no VmRSS")
+        total = 0
+        for process in self.processes:
+            for line in Path(f"/proc/{process.pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        return total
 
     def sockets(self) -> int:
-        """Open sockets of the process: its listener, its database and its clients."""
+        """Open sockets of the processes: their listeners, their databases and their clients."""
         count = 0
-        for fd in Path(f"/proc/{self.process.pid}/fd").iterdir():
-            try:
-                count += os.readlink(fd).startswith("socket:")
-            except OSError:
-                pass
+        for process in self.processes:
+            for fd in Path(f"/proc/{process.pid}/fd").iterdir():
+                try:
+                    count += os.readlink(fd).startswith("socket:")
+                except OSError:
+                    pass
         return count
 
     def sample_every(self, seconds: float) -> None:
@@ -89,20 +103,26 @@ class Server:
 
     def stop(self) -> None:
         self._stop.set()
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+        for process in self.processes:
             try:
-                self.process.wait(timeout=20)
+                process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                process.kill()
+                process.wait()
 
 
-def _start(command: list[str], env: dict[str, str], workdir: Path, port: int, health: str) -> Server:
-    log = workdir / "server.log"
+def together(servers: list[Server]) -> Server:
+    return Server([p for s in servers for p in s.processes], [u for s in servers for u in s.urls], servers[0].log)
+
+
+def _start(command: list[str], env: dict[str, str], workdir: Path, port: int, health: str, name: str = "server") -> Server:
+    log = workdir / f"{name}.log"
     with log.open("w") as output:
         process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=workdir)
-    server = Server(process, f"http://127.0.0.1:{port}", log)
+    server = Server([process], [f"http://127.0.0.1:{port}"], log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -122,7 +142,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def product_environment(workdir: Path, database_url: str | None) -> dict[str, str]:
+def product_environment(workdir: Path, database_url: str | None, queue: str | None = None) -> dict[str, str]:
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("FACILITATOR_", "SOCKETIO_", "ASYNC_MODE"))
     }
@@ -132,22 +152,36 @@ def product_environment(workdir: Path, database_url: str | None) -> dict[str, st
         DATABASE_URL=database_url or f"sqlite:///{workdir / 'facilitator.sqlite3'}",
         SESSION_COOKIE_SECURE="false",  # plain HTTP on loopback
     )
+    if queue:  # processes of this run alone share this channel
+        env.update(SOCKETIO_MESSAGE_QUEUE=queue, SOCKETIO_CHANNEL=f"bench-{secrets.token_hex(4)}")
     return env
 
 
-def start_product(workdir: Path, env: dict[str, str], sockets: int, async_mode: str = "eventlet") -> Server:
-    port = _free_port()
-    command = [
-        sys.executable,
-        str(ROOT / "run.py"),
-        "--port",
-        str(port),
-        "--max-connections",
-        str(sockets + 512),
-        "--async-mode",
-        async_mode,
-    ]
-    return _start(command, env, workdir, port, "/healthz")
+def start_product(
+    workdir: Path, env: dict[str, str], sockets: int, async_mode: str = "eventlet", processes: int = 1
+) -> Server:
+    """`processes` product servers on one database; more than one share events through the
+    message queue `env` names (SOCKETIO_MESSAGE_QUEUE), as behind nginx."""
+    started = []
+    try:
+        for number in range(processes):
+            port = _free_port()
+            command = [
+                sys.executable,
+                str(ROOT / "run.py"),
+                "--port",
+                str(port),
+                "--max-connections",
+                str(sockets + 512),
+                "--async-mode",
+                async_mode,
+            ]
+            started.append(_start(command, env, workdir, port, "/healthz", name=f"server{number}"))
+    except Exception:
+        for server in started:
+            server.stop()
+        raise
+    return together(started)
 
 
 def start_relay(workdir: Path, sockets: int, work_ms: float = 0.0, async_mode: str = "eventlet") -> Server:
@@ -351,7 +385,7 @@ def drive(server: Server, rooms: list[list[ClientSpec]], steps: list[Step], load
             process = context.Process(
                 target=work,
                 args=(
-                    server.url,
+                    server.urls,
                     relay,
                     mine,
                     [s for s in steps if s.sender in owned],
@@ -415,6 +449,8 @@ def run(
     postgres: str | None = None,
     relay_work_ms: float = 0.0,
     async_mode: str = "eventlet",
+    processes: int = 1,
+    queue: str | None = None,
 ) -> dict:
     """One measured run of `target` ("product" or "relay") under `load`, served with
     `async_mode` (eventlet or gevent). The product runs on a fresh SQLite file, or on a fresh
@@ -429,9 +465,9 @@ def run(
                 if postgres
                 else None
             )
-            env = product_environment(workdir, url)
+            env = product_environment(workdir, url, queue if processes > 1 else None)
             rooms, participant_of, stage_ids = product_clients(load, env)
-            server = start_product(workdir, env, sockets, async_mode)
+            server = start_product(workdir, env, sockets, async_mode, processes)
         else:
             rooms, participant_of, stage_ids = relay_clients(load), {}, []
             server = start_relay(workdir, sockets, relay_work_ms, async_mode)
@@ -444,6 +480,8 @@ def run(
         "target": target,
         "async_mode": async_mode,
         "relay_work_ms": relay_work_ms if target == "relay" else None,
+        "processes": processes if target == "product" else 1,
+        "database": ("postgresql" if postgres else "sqlite") if target == "product" else None,
         "meetings": load.meetings,
         "people": load.people,
         **seen,

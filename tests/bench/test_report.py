@@ -1,6 +1,6 @@
 """What `make bench` prints: each figure beside the baseline it is compared with."""
 
-from bench.__main__ import calibration_table, side_by_side
+from bench.__main__ import calibration_table, capacity_table, processes_table, side_by_side
 
 
 def result(target, p99, work=None, cpu=12.0):
@@ -14,6 +14,7 @@ def result(target, p99, work=None, cpu=12.0):
         "steps": 6000,
         "failed": 0,
         "failures": [],
+        "connect_failures": 0,
         "expected": 100,
         "delivered": 100,
         "completeness": 100.0,
@@ -62,3 +63,22 @@ def test_the_fan_out_shows_cpu_per_submission_beside_the_relay():
     assert "| latency p99 ms | 42.0 | 14.0 | 3.00x |" in lines
     assert "| reconnect storm: everyone back and caught up, s | 2.4 | 1.5 | 1.60x |" in lines
     assert "| reconnect storm: server CPU, s (failed reconnects) | 1.8 (0) | 1.0 (0) | 1.80x |" in lines
+
+
+def test_the_product_on_two_processes_is_set_beside_one_and_the_relay():
+    one = {**result("product", 40.0, cpu=24.0), "processes": 1, "database": "postgresql"}
+    two = {**result("product", 30.0, cpu=30.0), "processes": 2, "database": "postgresql", "private_leaks": 1}
+    table = processes_table([one, two], result("relay", 14.0, 0.0)).splitlines()
+    assert table[0] == "| | product, 1 process | product, 2 processes | bare relay |"
+    assert "| p50 / p99 ms | 3.0 / 40.0 | 3.0 / 30.0 | 3.0 / 14.0 |" in table
+    assert "| server CPU per submission, ms | 4.00 | 5.00 | 2.00 |" in table
+    assert "| sent anything in private time | 0 | 1 | n/a |" in table  # a leak on two processes shows
+    header = side_by_side(two, result("relay", 14.0, 0.0)).splitlines()[0]
+    assert "2 processes through the message queue on postgresql" in header
+
+
+def test_a_capacity_that_never_failed_is_a_lower_bound_and_names_its_server():
+    held = [{**result("relay", 20.0), "meetings": m} for m in (100, 150)]
+    assert capacity_table(150, held).splitlines()[0].startswith("Capacity, bare relay: at least 150 meetings")
+    tried = [{**result("product", 20.0), "meetings": 100}, {**result("product", 300.0), "meetings": 150}]
+    assert capacity_table(100, tried).splitlines()[0].startswith("Capacity, product: 100 meetings")
