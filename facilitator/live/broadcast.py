@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from contextvars import ContextVar
 from collections.abc import Callable, Iterable
@@ -37,7 +38,7 @@ from facilitator.models import (
     Stage,
     Term,
 )
-from facilitator.services import changes, consent, contributions, plan
+from facilitator.services import changes, consent, contributions, plan, presence
 
 _MEETING = select(Meeting).where(Meeting.id == bindparam("id")).execution_options(populate_existing=True)
 _PEOPLE = (
@@ -101,41 +102,55 @@ def _send_change(meeting: Meeting, version: int, events: Iterable[MeetingEvent],
         socketio.emit("tick", {"version": version}, to=missed)
 
 
-# The meetings with presence to tell, and whose: this process's phones that came or went.
-_presence_due: dict[int, set[int]] = {}
+# Phones of this process that came or went, by meeting, not yet recorded; and the meetings
+# whose batch is on its way (one background task a meeting at a time, so that a batch never
+# overtakes the one before it).
+_presence_due: dict[int, list[presence.Moved]] = {}
+_presence_running: set[int] = set()
+_presence_lock = threading.Lock()  # green under eventlet and gevent; a real one in the tests
 log = logging.getLogger(__name__)
 
 
-def presence_changed(meeting: Meeting, participant_id: int) -> None:
-    """A person's phone connected or went: the meeting is told, in one `presence_changed`, with
-    the other phones of it that come or go in the next moment (`PRESENCE_BATCH_SECONDS`). After
-    a restart a room's phones come back within a second: one event of thirty people, not thirty
-    events to each of thirty phones."""
+def presence_changed(meeting_id: int, move: presence.Moved) -> None:
+    """A person's phone connected or went: recorded, and the meeting told in one
+    `presence_changed`, with the other phones of it that come or go in the next moment
+    (`PRESENCE_BATCH_SECONDS`). After a restart a room's phones come back within a second: one
+    transaction and one event of thirty people, not thirty of each to each of thirty phones."""
     wait = current_app.config["PRESENCE_BATCH_SECONDS"]
     if wait <= 0:
-        changes.tell(meeting, "presence_changed", participant_ids=[participant_id])
+        _record_and_tell(meeting_id, [move])
+        return
+    with _presence_lock:
+        _presence_due.setdefault(meeting_id, []).append(move)
+        if meeting_id in _presence_running:
+            return
+        _presence_running.add(meeting_id)
+    socketio.start_background_task(_keep_telling, current_app._get_current_object(), meeting_id, wait)
+
+
+def _keep_telling(app: Flask, meeting_id: int, wait: float) -> None:
+    """Record and tell a meeting's comings and goings every `wait` seconds while there are any."""
+    while True:
+        socketio.sleep(wait)
+        with _presence_lock:
+            moves = _presence_due.pop(meeting_id, [])
+            if not moves:
+                _presence_running.discard(meeting_id)
+                return
+        with app.app_context():
+            try:
+                _record_and_tell(meeting_id, moves)
+            except Exception:  # the database is away for a moment: counted again on reconnect
+                db.session.rollback()
+                log.exception("recording who is here in meeting %s failed", meeting_id)
+
+
+def _record_and_tell(meeting_id: int, moves: list[presence.Moved]) -> None:
+    presence.record(moves)
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is not None:  # else deleted since
+        changes.tell(meeting, "presence_changed", participant_ids=sorted({m.participant_id for m in moves}))
         publish()
-        return
-    due = _presence_due.get(meeting.id)
-    if due is not None:  # a batch is already on its way
-        due.add(participant_id)
-        return
-    _presence_due[meeting.id] = {participant_id}
-    socketio.start_background_task(_tell_presence, current_app._get_current_object(), meeting.id, wait)
-
-
-def _tell_presence(app: Flask, meeting_id: int, wait: float) -> None:
-    socketio.sleep(wait)
-    with app.app_context():
-        try:
-            people = _presence_due.pop(meeting_id, set())
-            meeting = db.session.get(Meeting, meeting_id)
-            if meeting is not None:
-                changes.tell(meeting, "presence_changed", participant_ids=sorted(people))
-                publish()
-        except Exception:  # the database is away for a moment: the next connect tells again
-            db.session.rollback()
-            log.exception("telling meeting %s who is here failed", meeting_id)
 
 
 # A page further behind than this is sent the meeting whole: cheaper than the events one by one.

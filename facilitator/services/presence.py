@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, case, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from facilitator.extensions import db
 from facilitator.models import LiveConnection, LiveNode, Participant
@@ -34,7 +36,6 @@ def beat() -> None:
     db.session.commit()
 
 
-_NODE = select(LiveNode.id).where(LiveNode.id == bindparam("node"))
 _HOLD = insert(LiveConnection).values(node_id=bindparam("node"), sid=bindparam("sid"), participant_id=bindparam("person"))
 _LET_GO = (
     delete(LiveConnection)
@@ -43,30 +44,55 @@ _LET_GO = (
 )
 
 
-def connected(person: Participant, sid: str) -> None:
-    """One more of this person's phones is connected, to this process. Written as plain
-    statements (four, with the commit): a reconnect storm brings every phone back at once."""
-    if db.session.execute(_NODE, {"node": NODE}).first() is None:  # taken for dead and reaped
+@dataclass(frozen=True)
+class Moved:
+    """A phone's connection to this process came (`came`) or went."""
+
+    sid: str
+    participant_id: int
+    came: bool
+
+
+def hold(sid: str, participant_id: int) -> None:
+    """This process holds a phone's connection from now: written at once, so that a person
+    turned away or removed a moment later has this socket found and ended, on any process."""
+    values = {"node": NODE, "sid": sid, "person": participant_id}
+    try:
+        db.session.execute(_HOLD, values)
+        db.session.commit()
+    except IntegrityError:  # this process is new, or was taken for dead and reaped
+        db.session.rollback()
         db.session.add(LiveNode(id=NODE, seen_at=utcnow()))
         db.session.flush()
-    db.session.execute(_HOLD, {"node": NODE, "sid": sid, "person": person.id})
-    db.session.execute(_counted(person.id, +1).values(left_at=None))
-    db.session.commit()
+        db.session.execute(_HOLD, values)
+        db.session.commit()
 
 
-def disconnected(sid: str) -> None:
-    """A phone's connection to this process has gone."""
-    held = db.session.execute(_LET_GO, {"node": NODE, "sid": sid}).scalar_one_or_none()
-    if held is not None:
-        db.session.execute(_counted(held, -1))
+def record(moves: list[Moved]) -> None:
+    """Count phones that came (already held) and let go of those that went, in the order they
+    did, in one transaction: a reconnect storm brings every phone back within a second, and a
+    meeting's are counted together (`live/broadcast.presence_changed`)."""
+    counts: dict[int, int] = {}
+    for move in moves:
+        if move.came:
+            counts[move.participant_id] = counts.get(move.participant_id, 0) + 1
+        elif db.session.execute(_LET_GO, {"node": NODE, "sid": move.sid}).first() is not None:
+            counts[move.participant_id] = counts.get(move.participant_id, 0) - 1
+    came = {move.participant_id for move in moves if move.came}
+    for participant_id, change in counts.items():
+        counted = _counted(participant_id, change)
+        db.session.execute(counted.values(left_at=None) if participant_id in came else counted)
     db.session.commit()
 
 
 def _counted(participant_id: int, change: int):
+    """Add `change` to a person's count of connected phones, never below none. (Who reads the
+    count reads it afresh: nothing loaded in the session is brought up to date.)"""
     return (
         update(Participant)
-        .where(Participant.id == participant_id, Participant.connections + change >= 0)
-        .values(connections=Participant.connections + change)
+        .where(Participant.id == participant_id)
+        .values(connections=case((Participant.connections + change < 0, 0), else_=Participant.connections + change))
+        .execution_options(synchronize_session=False)
     )
 
 

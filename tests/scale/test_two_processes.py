@@ -90,6 +90,15 @@ def test_private_time_started_on_one_process_shuts_professionals_out_on_the_othe
     assert plan["notes"] == []  # never the family's own notes
 
 
+def online(client, person_id: int) -> bool:
+    """Whether a client has been told that this person's phone is connected."""
+    return any(
+        person == {"id": person_id, "presence": "online"}
+        for told in client.named("presence_changed")
+        for person in told["people"]
+    )
+
+
 def connections_of(database_url: str, name: str) -> int:
     server = make_url(database_url)
     with (
@@ -111,6 +120,9 @@ def test_when_a_process_dies_its_phones_carry_on_through_the_other(meeting, shar
     assert chair_on_b.call("go_to", {"position": 1})["ok"]
     kerry = meeting.follow(a, kerry_phone)
     assert kerry.call("contribute", {"client_id": "kerry-before-0001", "text": "Before"})["ok"]
+    # The chair, on the other process, is told Kerry's phone is here once it is counted.
+    kerry_id = next(p["id"] for p in chair_on_b.call("sync")["snapshot"]["people"] if p["name"] == "Kerry")
+    assert chair_on_b.wait_for(lambda: online(chair_on_b, kerry_id)), chair_on_b.events
     assert connections_of(shared_database, "Kerry") == 1
 
     a.process.send_signal(signal.SIGKILL)  # no goodbye: its connections just stop

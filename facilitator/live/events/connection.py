@@ -13,7 +13,6 @@ from facilitator.extensions import db, socketio
 from facilitator.live import broadcast, connections, snapshot
 from facilitator.live.acks import ok, refused
 from facilitator.live.commands import Refused, command, identify, meeting_and_person, payload_of, place
-from facilitator.models import Meeting
 from facilitator.models.types import is_row_id
 from facilitator.services import presence, running
 
@@ -45,8 +44,8 @@ def connect(auth=None):
     place(viewer, meeting)
     broadcast.hello(request.sid, viewer)
     if person is not None:
-        presence.connected(person, request.sid)
-        broadcast.presence_changed(meeting, person.id)
+        presence.hold(request.sid, person.id)
+        broadcast.presence_changed(meeting.id, presence.Moved(request.sid, person.id, came=True))
 
 
 @socketio.on("disconnect")
@@ -54,10 +53,9 @@ def disconnect(reason=None):
     """A socket went: if it was a person's phone, everyone who sees presence is told."""
     following = connections.forget(request.sid)
     if following is not None and following.participant_id is not None:
-        presence.disconnected(request.sid)
-        meeting = db.session.get(Meeting, following.meeting_id)
-        if meeting is not None:
-            broadcast.presence_changed(meeting, following.participant_id)
+        broadcast.presence_changed(
+            following.meeting_id, presence.Moved(request.sid, following.participant_id, came=False)
+        )
 
 
 @socketio.on("clock")
