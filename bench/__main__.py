@@ -131,6 +131,12 @@ def side_by_side(product: dict, relay: dict) -> str:
             f"{product['reconnect_cpu_seconds'] / relay['reconnect_cpu_seconds']:.2f}x" if relay["reconnect_cpu_seconds"] > 0 else "-",
         ),
         (
+            "PostgreSQL's CPU, % of one core",
+            f"{product['database_cpu_percent']:.0f}" if product.get("database") == "postgresql" else "-",
+            "-",
+            "",
+        ),
+        (
             "load clients' CPU, % of one core",
             f"{product['client_cpu_percent']:.0f}",
             f"{relay['client_cpu_percent']:.0f}",
@@ -182,6 +188,7 @@ def processes_table(runs: list[dict], relay: dict) -> str:
         ("p50 / p99 ms", lambda r: f"{_ms(r['p50'])} / {_ms(r['p99'])}"),
         ("server CPU, % of one core (all processes)", lambda r: f"{r['cpu_percent']:.0f}"),
         ("server CPU per submission, ms", lambda r: f"{cpu_per_step_ms(r):.2f}"),
+        ("PostgreSQL's CPU, % of one core", lambda r: f"{r['database_cpu_percent']:.0f}" if r.get("database") == "postgresql" else "-"),
         ("RSS connected MB (all processes)", lambda r: _mb(r["rss_connected"])),
         ("connecting everyone, s", lambda r: f"{r['connect_seconds']:.1f}"),
         ("reconnect storm, s", lambda r: f"{r['reconnect_seconds']:.1f}"),

@@ -114,6 +114,23 @@ class Server:
                 process.wait()
 
 
+def database_cpu_seconds() -> float:
+    """CPU used so far by every PostgreSQL server process on this machine: on a machine of two
+    cores it competes with the server under test and the load generators."""
+    total = 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if (proc / "comm").read_text().strip() not in ("postgres", "postmaster"):
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def together(servers: list[Server]) -> Server:
     return Server([p for s in servers for p in s.processes], [u for s in servers for u in s.urls], servers[0].log)
 
@@ -402,13 +419,14 @@ def drive(server: Server, rooms: list[list[ClientSpec]], steps: list[Step], load
         time.sleep(2.0)  # let the presence broadcasts of the last connects settle
         sockets, rss_connected = server.sockets(), server.rss()
         start = time.monotonic() + 1.0
-        cpu_before = server.cpu_seconds()
+        cpu_before, database_before = server.cpu_seconds(), database_cpu_seconds()
         server.sample_every(0.5)
         for pipe in pipes:
             pipe.send(start)
         ends = start + max(s.at for s in steps)
         time.sleep(max(0.0, ends - time.monotonic()))
         cpu = server.cpu_seconds() - cpu_before
+        database_cpu = database_cpu_seconds() - database_before
         window = time.monotonic() - start
         for pipe in pipes:
             pipe.send(DRAIN_SECONDS)
@@ -439,6 +457,7 @@ def drive(server: Server, rooms: list[list[ClientSpec]], steps: list[Step], load
         "rss_peak": max([rss_connected, *(s[2] for s in server.samples)]),
         "cpu_percent": 100 * cpu / window,
         "cpu_seconds": cpu,
+        "database_cpu_percent": 100 * database_cpu / window,
         "client_cpu_percent": 100 * sum(r.cpu_seconds for r in results) / (window + connect_seconds),
     }
 

@@ -24,6 +24,7 @@ def result(target, p99, work=None, cpu=12.0):
         "max": 90.0,
         "cpu_seconds": cpu,
         "cpu_percent": 20.0,
+        "database_cpu_percent": 30.0,
         "rss_idle": 100 << 20,
         "rss_connected": 300 << 20,
         "rss_peak": 310 << 20,
