@@ -102,51 +102,76 @@ def _send_change(meeting: Meeting, version: int, events: Iterable[MeetingEvent],
         socketio.emit("tick", {"version": version}, to=missed)
 
 
-# Phones of this process that came or went, by meeting, not yet recorded; and the meetings
-# whose batch is on its way (one background task a meeting at a time, so that a batch never
-# overtakes the one before it).
-_presence_due: dict[int, list[presence.Moved]] = {}
-_presence_running: set[int] = set()
-_presence_lock = threading.Lock()  # green under eventlet and gevent; a real one in the tests
 log = logging.getLogger(__name__)
 
 
+class _Due:
+    """Phones of this process that came or went, by meeting, not yet counted; and the meetings
+    whose batch is on its way (one background task a meeting at a time, so that a batch never
+    overtakes the one before it). Kept with the app it serves."""
+
+    def __init__(self) -> None:
+        self.moves: dict[int, list[presence.Moved]] = {}
+        self.running: set[int] = set()
+        self.lock = threading.Lock()  # green under eventlet and gevent; a real one in the tests
+
+    @staticmethod
+    def of(app: Flask) -> _Due:
+        return app.extensions.setdefault("facilitator.presence_due", _Due())
+
+
 def presence_changed(meeting_id: int, move: presence.Moved) -> None:
-    """A person's phone connected or went: recorded, and the meeting told in one
+    """A person's phone connected or went: counted, and the meeting told in one
     `presence_changed`, with the other phones of it that come or go in the next moment
     (`PRESENCE_BATCH_SECONDS`). After a restart a room's phones come back within a second: one
     transaction and one event of thirty people, not thirty of each to each of thirty phones."""
-    wait = current_app.config["PRESENCE_BATCH_SECONDS"]
+    app = current_app._get_current_object()
+    wait = app.config["PRESENCE_BATCH_SECONDS"]
     if wait <= 0:
         _record_and_tell(meeting_id, [move])
         return
-    with _presence_lock:
-        _presence_due.setdefault(meeting_id, []).append(move)
-        if meeting_id in _presence_running:
+    due = _Due.of(app)
+    with due.lock:
+        due.moves.setdefault(meeting_id, []).append(move)
+        if meeting_id in due.running:
             return
-        _presence_running.add(meeting_id)
-    socketio.start_background_task(_keep_telling, current_app._get_current_object(), meeting_id, wait)
+        due.running.add(meeting_id)
+    socketio.start_background_task(_keep_telling, app, meeting_id, wait)
 
 
 def _keep_telling(app: Flask, meeting_id: int, wait: float) -> None:
-    """Record and tell a meeting's comings and goings every `wait` seconds while there are any."""
+    """Count and tell a meeting's comings and goings every `wait` seconds while there are any."""
+    due = _Due.of(app)
     while True:
         socketio.sleep(wait)
-        with _presence_lock:
-            moves = _presence_due.pop(meeting_id, [])
+        with due.lock:
+            moves = due.moves.pop(meeting_id, [])
             if not moves:
-                _presence_running.discard(meeting_id)
+                due.running.discard(meeting_id)
                 return
         with app.app_context():
             try:
-                _record_and_tell(meeting_id, moves)
-            except Exception:  # the database is away for a moment: counted again on reconnect
+                presence.record(moves)
+            except Exception:  # the database is away for a moment: these wait for the next try
                 db.session.rollback()
-                log.exception("recording who is here in meeting %s failed", meeting_id)
+                log.exception("counting who is here in meeting %s failed; trying again", meeting_id)
+                with due.lock:
+                    due.moves[meeting_id] = moves + due.moves.get(meeting_id, [])
+                socketio.sleep(app.config["PRESENCE_BEAT_SECONDS"])
+                continue
+            try:
+                _tell(meeting_id, moves)
+            except Exception:  # counted: the pages see it at their next sync
+                db.session.rollback()
+                log.exception("telling meeting %s who is here failed", meeting_id)
 
 
 def _record_and_tell(meeting_id: int, moves: list[presence.Moved]) -> None:
     presence.record(moves)
+    _tell(meeting_id, moves)
+
+
+def _tell(meeting_id: int, moves: list[presence.Moved]) -> None:
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is not None:  # else deleted since
         changes.tell(meeting, "presence_changed", participant_ids=sorted({m.participant_id for m in moves}))

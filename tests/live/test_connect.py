@@ -126,12 +126,26 @@ def test_a_phone_coming_and_going_tells_the_meeting_who_not_the_whole_list(room)
     assert told == [("presence_changed", {"version": version, "people": [{"id": dan.id, "presence": "lost"}]})]
 
 
-def test_phones_coming_back_together_are_told_to_the_meeting_in_one_event(app, room):
+@pytest.fixture
+def batching(app, room):
+    """Turns on presence told in batches, as a server has it; off again before the room's phones
+    disconnect at the end, so that no batch outlives the test."""
+
+    def turn_on(seconds, retry_after=None):
+        app.config["PRESENCE_BATCH_SECONDS"] = seconds
+        if retry_after is not None:
+            app.config["PRESENCE_BEAT_SECONDS"] = retry_after
+
+    yield turn_on
+    app.config["PRESENCE_BATCH_SECONDS"] = 0.0
+
+
+def test_phones_coming_back_together_are_told_to_the_meeting_in_one_event(room, batching):
     """After a restart a room's phones come back within a second: the meeting hears one event
     of who came, once the moment has passed, not one event a phone."""
     kerry, dan, nan, priya = (room.phone(name) for name in ("Kerry", "Dan", "Nan", "Priya"))
     heard(kerry.socket)
-    app.config["PRESENCE_BATCH_SECONDS"] = 1.0
+    batching(1.0)
     for phone in (dan, nan, priya):
         phone.socket.disconnect()
     assert heard(kerry.socket) == []  # not yet: the moment is still open
@@ -143,3 +157,32 @@ def test_phones_coming_back_together_are_told_to_the_meeting_in_one_event(app, r
     assert [(name, event["people"]) for name, event in told] == [
         ("presence_changed", [{"id": phone.id, "presence": "lost"} for phone in (dan, nan, priya)])
     ]
+
+
+def test_phones_the_database_could_not_count_are_counted_at_the_next_try(room, batching, monkeypatch):
+    """The database away for a moment loses nobody's coming or going: the batch waits and is
+    counted, and told, once it answers again."""
+    from sqlalchemy.exc import OperationalError
+
+    from facilitator.services import presence
+
+    kerry, dan = room.phone("Kerry"), room.phone("Dan")
+    heard(kerry.socket)
+    batching(0.2, retry_after=0.2)
+    counting, refused = presence.record, []
+
+    def away_once(moves):
+        if not refused:
+            refused.append(moves)
+            raise OperationalError("UPDATE participant", {}, Exception("database is locked"))
+        return counting(moves)
+
+    monkeypatch.setattr(presence, "record", away_once)
+    dan.socket.disconnect()
+    deadline = time.monotonic() + 10
+    told = []
+    while not told and time.monotonic() < deadline:
+        time.sleep(0.1)
+        told = [e["args"][0]["people"] for e in heard(kerry.socket) if e["name"] == "presence_changed"]
+    assert refused, "the first try should have failed"
+    assert told == [[{"id": dan.id, "presence": "lost"}]]
