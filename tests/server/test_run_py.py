@@ -113,6 +113,14 @@ def test_only_the_sites_own_pages_may_open_a_socket(server, same_site):
         assert not client.connected
 
 
+def hold_open(port: int, count: int, held: list[socket.socket]) -> None:
+    """Open `count` connections whose request never finishes, so that each keeps its place."""
+    for _ in range(count):
+        connection = socket.create_connection(("127.0.0.1", port), timeout=10)
+        connection.sendall(b"GET /healthz HTTP/1.1\r\n")
+        held.append(connection)
+
+
 def test_holds_more_connections_than_eventlets_default_ceiling(server):
     """eventlet serves 1024 connections at once unless told otherwise: a thousand phones. Under
     gevent, the ceiling is run.py's own too."""
@@ -121,10 +129,7 @@ def test_holds_more_connections_than_eventlets_default_ceiling(server):
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(2048, hard), hard))
     held = []
     try:
-        for _ in range(1100):
-            connection = socket.create_connection(("127.0.0.1", server.port), timeout=10)
-            connection.sendall(b"GET /healthz HTTP/1.1\r\n")  # never finished: holds its place
-            held.append(connection)
+        hold_open(server.port, 1100, held)
         with socket.create_connection(("127.0.0.1", server.port), timeout=10) as latest:
             latest.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
             assert latest.recv(64).startswith(b"HTTP/1.1 200")
@@ -194,10 +199,7 @@ def test_accepts_no_more_than_max_connections(tmp_path, mode):
     server = start_server(tmp_path, settings={"ASYNC_MODE": mode}, options=("--max-connections", "20"))
     held = []
     try:
-        for _ in range(20):
-            connection = socket.create_connection(("127.0.0.1", server.port), timeout=10)
-            connection.sendall(b"GET /healthz HTTP/1.1\r\n")  # never finished: holds its place
-            held.append(connection)
+        hold_open(server.port, 20, held)
         time.sleep(0.5)
         with socket.create_connection(("127.0.0.1", server.port), timeout=10) as waiting:
             waiting.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
