@@ -3,6 +3,7 @@
 import pytest
 
 from facilitator import formats
+from facilitator.formats import behaviour
 from facilitator.extensions import db
 from facilitator.models import Chair, Meeting, StageKind
 from facilitator.services import meetings
@@ -111,3 +112,16 @@ def test_an_unknown_format_is_refused_and_nothing_is_saved(app, chair):
             meetings.create_meeting(owner, meetings.Details(title="J. family"), "no_such_format")
         assert refused.value.field == "format_key"
         assert db.session.query(Meeting).count() == 0
+
+
+def test_every_kind_of_stage_says_what_it_does():
+    assert set(behaviour.BEHAVIOUR) == set(StageKind)
+    # Sent to the pages as only what is true, so a page reads `stage.does.plan`.
+    assert behaviour.of(StageKind.OFFERS).as_dict() == {"answers": True, "offers": True, "plan": True}
+    assert behaviour.kinds(rounds=True) == {StageKind.WELCOME, StageKind.CHECK_IN, StageKind.QUESTION_ROUND, StageKind.CHECK_OUT}
+    # Scores are not answers until they are revealed: that is decided per stage, not per kind.
+    assert StageKind.SCALING not in behaviour.kinds(answers=True)
+
+
+def test_whether_a_format_is_a_review_is_a_field_of_the_format():
+    assert [f.key for f in formats.all_formats() if f.review] == ["review_conference"]

@@ -33,6 +33,8 @@ class Format:
     review_after_months: int | None = None
     # The parties start apart, each in their own space (shuttle mediation).
     apart: bool = False
+    # It looks at how the plan before it went (a review conference, a core group).
+    review: bool = False
 
 
 def _load() -> dict[str, Format]:

@@ -76,4 +76,5 @@ FORMAT = Format(
         ),
     ),
     review_after_months=6,
+    review=True,
 )

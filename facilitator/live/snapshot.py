@@ -16,6 +16,7 @@ from sqlalchemy import Row
 from facilitator import access
 from facilitator.access import Recipient, View, Viewer
 from facilitator.extensions import db
+from facilitator.formats import behaviour
 from facilitator.models import (
     Admission,
     ConsentItem,
@@ -94,6 +95,7 @@ def stage(item: Stage) -> dict[str, Any]:
         "id": item.id,
         "position": item.position,
         "kind": item.kind.value,
+        "does": behaviour.of(item.kind).as_dict(),
         "title": item.title,
         "questions": item.questions,
         "minutes": item.minutes,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from facilitator.extensions import db
+from facilitator.formats import behaviour
 from facilitator.models import (
     Admission,
     Chair,
@@ -30,16 +31,9 @@ MAX_TEXT = 1000
 # Made by the phone (a UUID, or any random id of letters, digits and dashes).
 CLIENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 # Stages where people answer; the others are the chair's or the plan's.
-ANSWERED_IN = {
-    StageKind.WELCOME,
-    StageKind.CHECK_IN,
-    StageKind.QUESTION_ROUND,
-    StageKind.INFORMATION_SHARING,
-    StageKind.OFFERS,
-    StageKind.CHECK_OUT,
-}
+ANSWERED_IN = behaviour.kinds(answers=True)
 SHARED_AS = (ContributionKind.WORRY, ContributionKind.WORKING_WELL, ContributionKind.BOTTOM_LINE)
-FELT_IN = {StageKind.CHECK_IN, StageKind.CHECK_OUT}
+FELT_IN = behaviour.kinds(feelings=True)
 # Asked for every answer: built once, so SQLAlchemy keeps their cache keys.
 _INSERT = insert(Contribution.__table__)
 _STORED = select(Contribution).where(

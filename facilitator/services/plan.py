@@ -470,7 +470,8 @@ TERMS_FIELDS = ("contingency", "monitor", "review_on", "decision", "decision_why
 
 def is_review(meeting: Meeting) -> bool:
     """A review conference or core group: it looks at how the plan before it went."""
-    return meeting.review_of_id is not None or meeting.format_key == "review_conference"
+    meeting_format = formats.get(meeting.format_key)
+    return meeting.review_of_id is not None or (meeting_format is not None and meeting_format.review)
 
 
 def _add_months(day: date, months: int) -> date:

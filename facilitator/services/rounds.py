@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 
 from facilitator.extensions import db
+from facilitator.formats import behaviour
 from facilitator.models import (
     Admission,
     Contribution,
@@ -23,7 +24,7 @@ from facilitator.services.errors import ServiceError, ValidationError
 
 # The pictures a person may choose from when they check in or out, each shown with its word.
 FEELINGS = ("happy", "calm", "hopeful", "unsure", "worried", "sad", "angry", "tired")
-ROUNDS = {StageKind.WELCOME, StageKind.CHECK_IN, StageKind.QUESTION_ROUND, StageKind.CHECK_OUT}
+ROUNDS = behaviour.kinds(rounds=True)
 SCALE = range(11)
 # Asked for every answer: built once, so SQLAlchemy keeps its cache key.
 _AT = select(Stage).where(Stage.meeting_id == bindparam("meeting"), Stage.position == bindparam("position"))

@@ -142,7 +142,7 @@ function render(state) {
   $("[data-stage-title]").textContent = stage ? stage.title : text("console-text", "not-started");
   $("[data-questions]").replaceChildren(...(stage ? stage.questions.map((q) => item("li", q)) : []));
   renderRound($("[data-round]"), state, stage, offers);
-  $("[data-said-section]").hidden = !stage || (!stage.takes_answers && stage.kind !== "scaling");
+  $("[data-said-section]").hidden = !stage || (!stage.takes_answers && !stage.does.scaling);
   drawConsoleHouses(run, state, stage);
   document.querySelector("[data-plan-panel]").hidden = meeting.status === "scheduled" || Boolean(meeting.apart);
   plan.draw(state);
@@ -165,18 +165,17 @@ function render(state) {
 }
 
 function renderRoundControls(state, stage) {
-  const round = stage && (stage.takes_answers || stage.kind === "scaling");
+  const round = stage && (stage.takes_answers || stage.does.scaling);
   $("[data-round-controls]").hidden = !round;
   $("[data-record]").hidden = !stage?.takes_answers;
   if (!round) return;
   for (const input of run.querySelectorAll("[data-display]")) input.checked = input.value === stage.display;
-  const rounds = ["welcome", "check_in", "question_round", "check_out"].includes(stage.kind);
-  $("[data-piece-controls]").hidden = !rounds;
+  $("[data-piece-controls]").hidden = !stage.does.rounds;
   $("[data-talking-piece]").setAttribute("aria-pressed", String(stage.talking_piece));
   $("[data-pass-turn]").hidden = !stage.talking_piece || stage.turn === null;
-  $("[data-reveal-controls]").hidden = stage.kind !== "scaling" || stage.scale?.revealed;
-  $("[data-record-feeling]").hidden = !["check_in", "check_out"].includes(stage.kind);
-  $("[data-record-kind]").hidden = stage.kind !== "information_sharing";
+  $("[data-reveal-controls]").hidden = !stage.does.scaling || stage.scale?.revealed;
+  $("[data-record-feeling]").hidden = !stage.does.feelings;
+  $("[data-record-kind]").hidden = !stage.does.sorted;
   const who = $("#record-person");
   const chosen = who.value;
   const people = state.people.filter((p) => ["admitted", "expected"].includes(p.admission));

@@ -119,8 +119,8 @@ function renderAnswerForm(state, stage) {
     $("[data-turn-note]").hidden = true;
     return;
   }
-  $("[data-feelings]").hidden = !["check_in", "check_out"].includes(stage.kind);
-  $("[data-kinds]").hidden = stage.kind !== "information_sharing";
+  $("[data-feelings]").hidden = !stage.does.feelings;
+  $("[data-kinds]").hidden = !stage.does.sorted;
   const label = { offers: "offer", scaling: "reason", information_sharing: "share" }[stage.kind] ?? "answer";
   $("[data-answer-label]").textContent = say(label);
   $("[data-answer-hint]").textContent = say(stage.display === "named" ? "answer-hint" : "answer-hint-unnamed");
@@ -135,7 +135,7 @@ function renderAnswerForm(state, stage) {
 
 function renderScore(state, stage) {
   const form = $("[data-score]");
-  const asking = stage?.kind === "scaling" && !stage.scale?.revealed;
+  const asking = Boolean(stage?.does.scaling) && !stage.scale?.revealed;
   form.hidden = !asking;
   if (!asking) return;
   const mine = state.you?.scores?.[String(stage.id)];
@@ -206,7 +206,7 @@ function bindForms() {
       if (!said || !stage) return;
       $("[data-answer-error]").hidden = true;
       const answer = { text: said, stage_id: stage.id };
-      if (stage.kind === "information_sharing") answer.kind = form.querySelector("[name=kind]:checked")?.value;
+      if (stage.does.sorted) answer.kind = form.querySelector("[name=kind]:checked")?.value;
       if (!$("[data-feelings]").hidden) answer.feeling = form.querySelector("[name=feeling]:checked")?.value;
       outbox.add(answer);
       field.value = "";

@@ -11,9 +11,7 @@ const root = document.querySelector("[data-room]");
 const $ = (selector) => root.querySelector(selector);
 const plan = createPlan($("[data-plan]"), { mode: "read" });
 const offers = offerTools(() => live.state, { mode: "read" });
-const closing = createClosing($("[data-closing]"), { mode: "read", stages: ["agreement", "check_out"] });
-// Stages where the room looks at the plan rather than at a round.
-const PLAN_STAGES = new Set(["private_time", "plan", "plan_review", "agreement"]);
+const closing = createClosing($("[data-closing]"), { mode: "read", shows: (does) => does.agreement || (does.terms && !does.plan) });
 
 function render(state) {
   const meeting = state.meeting;
@@ -23,7 +21,7 @@ function render(state) {
   $("[data-stage-title]").textContent = stage ? stage.title : text("room-text", "not-started");
   $("[data-questions]").replaceChildren(...(stage ? stage.questions.map((q) => item("li", q)) : []));
   renderRound($("[data-round]"), state, stage, offers);
-  const planStage = Boolean(state.privateTime) || Boolean(stage && PLAN_STAGES.has(stage.kind));
+  const planStage = Boolean(state.privateTime) || Boolean(stage?.does.plan);
   $("[data-private]").hidden = !state.privateTime;
   $("[data-plan-section]").hidden = !planStage;
   // Once there is something to read, the questions step back to make room for it.

@@ -12,10 +12,9 @@ function when(ms) {
   return new Date(ms).toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit" });
 }
 
-const PLAN_STAGES = ["private_time", "plan", "plan_review", "agreement", "check_out"];
-
-/** `stages`: where it shows before anything is written (the room screen keeps it for the agreement). */
-export function createClosing(root, { mode, socket, stages = PLAN_STAGES }) {
+/** `shows(stage.does)`: where it shows before anything is written (the room screen keeps it for
+ * the agreement and the check-out). */
+export function createClosing(root, { mode, socket, shows = (does) => does.terms }) {
   let state = null;
   let termsForm = null;
   let respondForm = null;
@@ -31,7 +30,7 @@ export function createClosing(root, { mode, socket, stages = PLAN_STAGES }) {
     const stage = state.meeting.stages[state.meeting.current_position];
     const { terms: written, agreement: answered } = state.plan;
     root.hidden = !(
-      stages.includes(stage?.kind) ||
+      Boolean(stage && shows(stage.does)) ||
       written.revision > 0 ||
       answered.responses.length > 0
     );
@@ -143,7 +142,7 @@ export function createClosing(root, { mode, socket, stages = PLAN_STAGES }) {
     if (responses.length) children.push(list);
     const stage = state.meeting.stages[state.meeting.current_position];
     const you = state.you;
-    const asking = stage?.kind === "agreement" && state.meeting.status === "live" && !state.privateTime;
+    const asking = Boolean(stage?.does.agreement) && state.meeting.status === "live" && !state.privateTime;
     const mayAnswer = you ? Boolean(state.can.respond_to_plan) : mode === "edit" && referrers().length > 0;
     if (asking && mayAnswer && !agreed) children.push(respondForm ?? openRespond());
     if (!asking || agreed) respondForm = null;

@@ -386,7 +386,7 @@ function fillPanel(panel, live, meetingId) {
 export function drawRoomHouses(room, state, stage) {
   const area = room.querySelector("[data-room-houses]");
   if (!area) return;
-  area.hidden = stage?.kind !== "childs_voice";
+  area.hidden = !stage?.does.houses;
   if (area.hidden) return;
   const groups = byChild(houseItems(state), children(state));
   drawOwnWords(area, groups.length ? groups : [{ child: null, items: [] }], {
@@ -416,7 +416,7 @@ function fitRoom(area) {
 export function drawConsoleHouses(run, state, stage) {
   const section = run.querySelector("[data-console-houses]");
   if (!section) return;
-  section.hidden = stage?.kind !== "childs_voice";
+  section.hidden = !stage?.does.houses;
   if (section.hidden) return;
   const groups = byChild(houseItems(state), children(state));
   drawOwnWords(section.querySelector("[data-own-words]"), groups.length ? groups : [{ child: null, items: [] }], {

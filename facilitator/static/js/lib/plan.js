@@ -119,7 +119,7 @@ export function createPlan(root, { mode, socket, youId = null, notes: writesNote
   /** At a review's "how the plan is going" stage, the family and the chairs say how each action went. */
   function reviewing() {
     const meeting = state?.meeting;
-    return mode === "edit" && meeting?.status === "live" && meeting.stages[meeting.current_position]?.kind === "plan_review";
+    return mode === "edit" && meeting?.status === "live" && Boolean(meeting.stages[meeting.current_position]?.does.plan_review);
   }
 
   function actionNode(action) {

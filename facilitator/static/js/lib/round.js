@@ -60,7 +60,7 @@ function listOf(container, items, decorate, signOf) {
 }
 
 function skeleton(root, stage) {
-  const shape = stage.kind === "information_sharing" ? "columns" : stage.kind === "scaling" ? "scale" : "list";
+  const shape = stage.does.sorted ? "columns" : stage.does.scaling ? "scale" : "list";
   if (root.dataset.shape === shape && root.dataset.stage === String(stage.id)) return;
   root.dataset.shape = shape;
   root.dataset.stage = stage.id;
@@ -97,7 +97,7 @@ function skeleton(root, stage) {
  * controls; `signOf(contribution)` says when those must be drawn again.
  */
 export function renderRound(root, state, stage, { decorate, signOf } = {}) {
-  if (!stage || !stage.takes_answers && stage.kind !== "scaling") {
+  if (!stage || !stage.takes_answers && !stage.does.scaling) {
     root.replaceChildren();
     delete root.dataset.shape;
     return;
@@ -117,7 +117,7 @@ export function renderRound(root, state, stage, { decorate, signOf } = {}) {
   } else {
     listOf(root.querySelector("ul"), items, decorate, signOf);
   }
-  root.querySelector("[data-empty]").hidden = items.length > 0 || stage.kind === "scaling";
+  root.querySelector("[data-empty]").hidden = items.length > 0 || stage.does.scaling;
 }
 
 function renderTurn(node, state, stage, items) {
