@@ -83,7 +83,7 @@ PEOPLE: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("Tom", "Housing officer", "professional", ()),
     ("Dee", "Drug and alcohol worker", "professional", ()),
 ]
-OUTCOMES, ACTIONS_FROM_OFFERS, ACTIONS, NOTES = 20, 20, 150, 10
+OUTCOMES, ACCEPTED_OFFERS, ACTIONS, NOTES = 20, 20, 110, 10
 WHEN = ("by 1 March", "every Monday", "within two weeks", "before the review", "every school day", "")
 HOW = ("Priya will see it in the diary", "Jade will tell her advocate", "The school will ring Mum", "")
 
@@ -158,8 +158,9 @@ class Meetingroom:
         self._go(meeting, StageKind.PLAN)
 
     def write_plan(self) -> int:
-        """20 outcomes, 170 actions (20 from offers, 40 proposed by professionals, half of those
-        accepted), 10 notes (4 kept within the family), the terms, and the referrer's answer."""
+        """20 outcomes, 170 actions (the 60 offers', 20 of them accepted; 110 written, 28 of those
+        proposed by professionals, half of those accepted), 10 notes (4 kept within the family),
+        the terms, and the referrer's answer."""
         with self.app.test_request_context():
             meeting = db.session.get(Meeting, self.meeting_id)
             people = [db.session.get(Participant, pid) for pid in self.people.values()]
@@ -169,9 +170,9 @@ class Meetingroom:
                 plan.add_outcome(meeting, f"outcome-{n:04d}", f"Jade and Tyler are safe and {n}", "Kerry")[0]
                 for n in range(OUTCOMES)
             ]
-            offers = [c for c in contributions.of_meeting(meeting) if c.kind.value == "offer"]
-            for n, offer in enumerate(offers[:ACTIONS_FROM_OFFERS]):
-                plan.action_from_offer(meeting, f"from-offer-{n:04d}", offer.id, "Sam Patel")
+            offered = [a for a in plan.actions_of(meeting) if a.offer_id is not None]  # as the offers were made
+            for action in offered[:ACCEPTED_OFFERS]:
+                plan.accept_action(meeting, action.id, action.revision, "Sam Patel")
             for n in range(ACTIONS):
                 proposer = professionals[n % len(professionals)] if n % 4 == 0 else None
                 named = proposer or family[n % len(family)]

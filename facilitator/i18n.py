@@ -15,7 +15,16 @@ def select_locale() -> str | None:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
-    app.context_processor(lambda: {"html_lang": html_lang()})
+    app.context_processor(lambda: {"html_lang": html_lang(), "date_locale": date_locale()})
+
+
+def date_locale() -> str:
+    """How the live pages' scripts write times and dates, as the server's pages do: a British
+    council's, so "en-GB" (24-hour clock, day before month) where the language names no region."""
+    locale = get_locale()
+    if not locale:
+        return "en-GB"
+    return f"{locale.language}-{locale.territory or 'GB'}"
 
 
 def html_lang() -> str:

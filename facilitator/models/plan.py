@@ -14,10 +14,18 @@ from facilitator.models.types import UTCDateTime, utcnow
 
 
 class ActionStatus(enum.StrEnum):
-    """The plan stays family-led: a professional's action waits for the family or the chair."""
+    """The plan stays family-led: a professional's action waits for the family or the chair,
+    and so does an offer ("This is what I can do to help..."), which is in the plan as soon as
+    it is made, as its offerer's, until the family accepts or changes it."""
 
     PROPOSED = "proposed"
     AGREED = "agreed"
+    OFFERED = "offered"
+
+    @property
+    def waiting(self) -> bool:
+        """Whether the family has yet to take it into the plan."""
+        return self is not ActionStatus.AGREED
 
 
 class ActionProgress(enum.StrEnum):
@@ -74,9 +82,10 @@ class PlanAction(db.Model):
     by_when: Mapped[str] = mapped_column(String(120), default="")
     how_we_know: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[ActionStatus] = mapped_column(enum_column(ActionStatus, 16), default=ActionStatus.AGREED)
-    # The professional who proposed it, while it waits for acceptance and after.
+    # The professional who proposed it, or the person who offered it, while it waits for
+    # acceptance and after.
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
-    # The "This is what I can do to help..." offer it was made from, once.
+    # The "This is what I can do to help..." offer it was made from, once (as the offer was made).
     offer_id: Mapped[int | None] = mapped_column(
         ForeignKey("contribution.id", ondelete="SET NULL"), unique=True
     )

@@ -23,8 +23,8 @@ from facilitator.models import (
     Stage,
     StageKind,
 )
-from facilitator.models.types import is_row_id, utcnow
-from facilitator.services import changes, rounds
+from facilitator.models.types import utcnow
+from facilitator.services import changes, plan, rounds
 from facilitator.services.errors import ValidationError
 
 MAX_TEXT = 1000
@@ -124,6 +124,9 @@ def add(
         "created_at": utcnow(),
     }
     rounds.check_turn(meeting, stage, person, by_chair=recorded_by is not None)
+    offered = values["kind"] is ContributionKind.OFFER
+    if offered:
+        plan.check_room_for_offer(meeting)
     if recorded_by is not None and _in_the_room(meeting, person):
         changes.record(meeting, "people_changed")
     try:
@@ -135,6 +138,8 @@ def add(
             raise
         return stored, False
     rounds.after_answer(meeting, stage, person)  # counts the answers, this one included
+    if offered:  # in the plan at once, in the same change: the offerer's, until the family accepts it
+        plan.add_offered(meeting, contribution, person)
     db.session.commit()
     return contribution, True
 
@@ -191,11 +196,3 @@ def of_stage(stage: Stage) -> list[Contribution]:
             select(Contribution).where(Contribution.stage_id == stage.id).order_by(Contribution.id)
         )
     )
-
-
-def offer(meeting: Meeting, offer_id: object) -> Contribution:
-    """An offer made in this meeting, to be turned into an action."""
-    item = db.session.get(Contribution, offer_id) if is_row_id(offer_id) else None
-    if item is None or item.meeting_id != meeting.id or item.kind is not ContributionKind.OFFER:
-        raise ValidationError("offer_id", _("There is no such offer in this meeting."))
-    return item

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from facilitator.extensions import db
 from facilitator.models import LiveConnection, Meeting, Participant, Side
-from facilitator.services import changes
+from facilitator.services import changes, plan
 from facilitator.services.errors import ValidationError
 
 FLAGS = ("is_child", "is_advocate", "is_interpreter", "is_referrer", "may_stay_in_private_time")
@@ -132,6 +132,7 @@ def remove_person(meeting: Meeting, person_id: int) -> None:
     connections = db.session.scalars(select(LiveConnection.sid).where(LiveConnection.participant_id == person.id))
     changes.record_for(meeting, "person_removed", person.id, connections=sorted(connections))
     changes.record(meeting, "people_changed")
+    plan.withdraw_offers_of(meeting, person)  # their offers go with them; accepted actions stay
     meeting.participants.remove(person)
     db.session.commit()
 

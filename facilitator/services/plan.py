@@ -2,7 +2,9 @@
 
 Who may do what is decided in `access.py`; here `proposer` is the
 professional whose action waits for the family or the chair to accept it
-(None when the family or a chair writes). Every edit names the revision it
+(None when the family or a chair writes). An offer is in the plan as it is made
+(`add_offered`, part of the offer's own change), offered until the family or a
+chair accepts or changes it. Every edit names the revision it
 started from: if someone else changed the item in between, the edit is
 refused with the item as it is now, and the person decides.
 
@@ -27,6 +29,7 @@ from facilitator.models import (
     ActionProgress,
     ActionStatus,
     Admission,
+    Contribution,
     Meeting,
     MeetingStatus,
     Outcome,
@@ -302,7 +305,6 @@ def _new_action(
     details: ActionDetails,
     editor: str,
     proposer: Participant | None,
-    offer_id: int | None = None,
     *,
     amending: bool = False,
 ) -> tuple[PlanAction, bool]:
@@ -311,7 +313,6 @@ def _new_action(
     action = PlanAction(
         meeting_id=meeting.id,
         client_id=client_id,
-        offer_id=offer_id,
         status=ActionStatus.PROPOSED if proposer is not None else ActionStatus.AGREED,
         proposed_by_id=proposer.id if proposer is not None else None,
         edited_by=editor,
@@ -320,28 +321,69 @@ def _new_action(
     return _commit_new(meeting, action)
 
 
-def action_from_offer(
-    meeting: Meeting, client_id: object, offer_id: object, editor: str, *, proposer: Participant | None = None
-) -> tuple[PlanAction, bool]:
-    """Turn a "This is what I can do to help..." offer into an action, in one step: who is the
-    person who offered, what is what they said."""
-    client_id = contributions.valid_client_id(client_id)
-    stored = _by_client_id(meeting, PlanAction, client_id)
-    if stored is not None:
-        return stored, False
-    offer = contributions.offer(meeting, offer_id)
-    taken = db.session.scalar(select(PlanAction).where(PlanAction.offer_id == offer.id))
-    if taken is not None:
-        raise Conflict(_("This offer is already in the plan."), taken)
-    details = ActionDetails(what=offer.text[:MAX_WHAT], who_participant_id=offer.participant_id)
-    return _new_action(meeting, client_id, details, editor, proposer, offer_id=offer.id)
+def check_room_for_offer(meeting: Meeting) -> None:
+    """Before an offer is stored: the action it becomes must fit in the plan."""
+    _room_for_more(meeting, PlanAction)
+
+
+def add_offered(meeting: Meeting, offer: Contribution, person: Participant) -> PlanAction:
+    """A "This is what I can do to help..." offer, in the plan as it is made: its offerer's (who is
+    the person who offered, what is what they said), offered until the family (or a chair)
+    accepts or changes it. Part of the change that stores the offer; the caller commits."""
+    _open(meeting)
+    action = PlanAction(
+        meeting_id=meeting.id,
+        # Not a client's id (those have no colon): the offer's own id already makes it once.
+        client_id=f"offer:{offer.id}",
+        offer_id=offer.id,
+        status=ActionStatus.OFFERED,
+        who=person,
+        who_text="",
+        proposed_by=person,
+        what=offer.text[:MAX_WHAT],
+        by_when="",
+        how_we_know="",
+        edited_by=person.name,
+    )
+    db.session.add(action)
+    _plan_changed(meeting, action)
+    db.session.flush()
+    _record(meeting, action)
+    return action
+
+
+def withdraw_offers_of(meeting: Meeting, person: Participant) -> None:
+    """The person's offers are going with them: their actions the family has not accepted go too
+    (an accepted one stays in the plan). Part of the caller's change."""
+    offered = db.session.scalars(
+        select(PlanAction)
+        .join(Contribution, PlanAction.offer_id == Contribution.id)
+        .where(
+            PlanAction.meeting_id == meeting.id,
+            PlanAction.status == ActionStatus.OFFERED,
+            Contribution.participant_id == person.id,
+        )
+    )
+    for action in list(offered):
+        db.session.delete(action)
+        _plan_changed(meeting, action)
+        _record(meeting, action, removed=True)
+
+
+def _offerer(action: PlanAction, person: Participant | None) -> bool:
+    """Whether this is the person who offered the action, while it waits for the family."""
+    return (
+        person is not None
+        and action.status is ActionStatus.OFFERED
+        and action.proposed_by_id == person.id
+    )
 
 
 def _may_change(action: PlanAction, proposer: Participant | None) -> None:
-    """A professional changes only their own proposals, and only until they are accepted."""
+    """A professional changes only their own proposals and offers, and only until they are accepted."""
     if proposer is None:
         return
-    if action.status is not ActionStatus.PROPOSED or action.proposed_by_id != proposer.id:
+    if not action.status.waiting or action.proposed_by_id != proposer.id:
         raise Forbidden(_("Only the family or the chair can change this action."))
 
 
@@ -353,23 +395,32 @@ def edit_action(
     editor: str,
     *,
     proposer: Participant | None = None,
+    person: Participant | None = None,
     amending: bool = False,
 ) -> PlanAction:
+    """Change an action. `person`: who edits, when a person (not a chair) does. An offer the family
+    (or a chair) changes is accepted by it; its offerer may change their own words and details
+    while it waits, and it stays theirs, and offered."""
     _open(meeting, amending=amending)
     action = find_action(meeting, action_id)
     _may_change(action, proposer)
+    offerer = _offerer(action, proposer or person)
     checked = PlanAction()
     _apply(meeting, checked, details, action.who_participant_id)  # all checked before anything changes
+    if offerer and checked.who is not action.who:
+        raise Forbidden(_("Your offer stays yours: the family or the chair can give it to someone else."))
     _changed(meeting, action, revision, editor)
     for field in ("what", "who", "who_text", "by_when", "how_we_know", "outcome_id"):
         setattr(action, field, getattr(checked, field))
+    if action.status is ActionStatus.OFFERED and proposer is None and not offerer:
+        action.status = ActionStatus.AGREED
     _record(meeting, action)
     db.session.commit()
     return action
 
 
 def accept_action(meeting: Meeting, action_id: object, revision: object, editor: str) -> PlanAction:
-    """The family or the chair take a professional's proposal into the plan."""
+    """The family or the chair take a professional's proposal, or an offer, into the plan."""
     _open(meeting)
     action = find_action(meeting, action_id)
     if action.status is ActionStatus.AGREED and type(revision) is int:

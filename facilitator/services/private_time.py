@@ -13,13 +13,14 @@ from sqlalchemy import select
 from facilitator.extensions import db
 from facilitator.models import Admission, HistoryEntry, HistoryKind, Meeting, MeetingStatus, Participant, Side
 from facilitator.models.types import is_row_id, utcnow
-from facilitator.services import changes
+from facilitator.services import changes, running
 from facilitator.services.errors import ValidationError
 
 
 def start(meeting: Meeting, stay: object, by: str) -> None:
     """Start private family time. `stay` lists the professionals the family chose to stay
-    (advocates, an interpreter); every other professional, and the chairs, are shut out."""
+    (advocates, an interpreter); every other professional, and the chairs, are shut out. The
+    meeting moves to the agenda's private-time stage, if one is ahead (`running.to_private_time`)."""
     if meeting.status is not MeetingStatus.LIVE:
         raise ValidationError("meeting", _("Start the meeting first."))
     if meeting.in_private_time:
@@ -40,19 +41,24 @@ def start(meeting: Meeting, stay: object, by: str) -> None:
             person.may_stay_in_private_time = person.id in stay
     meeting.private_since = utcnow()
     changes.record(meeting, "private_time_changed")
+    # The agenda follows: to its private-time stage, never back. In the same change, after the
+    # news (a family phone takes the news, then the stage); those shut out are not sent it.
+    running.to_private_time(meeting)
     db.session.add(HistoryEntry(meeting_id=meeting.id, kind=HistoryKind.PRIVATE_TIME_STARTED, by=by))
     db.session.commit()
 
 
 def end(meeting: Meeting, by: str) -> None:
     """Invite everyone back: from now on everyone sees the family's plan (but not the notes
-    kept within the family)."""
+    kept within the family). From the agenda's private-time stage, the meeting moves on to the
+    next (`running.from_private_time`)."""
     if not meeting.in_private_time:
         raise ValidationError("meeting", _("Private family time is not on."))
     meeting.private_since = None
     for person in meeting.participants:
         person.waits_for_family = False
     changes.record(meeting, "private_time_changed")
+    running.from_private_time(meeting)  # on to the stage after the private-time stage
     db.session.add(HistoryEntry(meeting_id=meeting.id, kind=HistoryKind.PRIVATE_TIME_ENDED, by=by))
     db.session.commit()
 

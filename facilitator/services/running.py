@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from facilitator.extensions import db
-from facilitator.models import Meeting, MeetingStatus, Participant
+from facilitator.models import Meeting, MeetingStatus, Participant, StageKind
 from facilitator.models.types import utcnow
 from facilitator.services import changes, people
 from facilitator.services.errors import ValidationError
@@ -49,12 +49,39 @@ def go_to(meeting: Meeting, position: object) -> None:
     _live(meeting)
     if type(position) is not int or not 0 <= position < len(meeting.stages):
         raise ValidationError("position", _("There is no such stage on the agenda."))
+    if _move(meeting, position):
+        db.session.commit()
+
+
+def _move(meeting: Meeting, position: int) -> bool:
+    """Move to a stage, its timer set afresh and paused, as part of the caller's change; whether
+    the meeting moved."""
     if position == meeting.current_position:
-        return
+        return False
     meeting.current_position = position
     _reset_timer(meeting)
     changes.record(meeting, "meeting_changed")
-    db.session.commit()
+    return True
+
+
+def to_private_time(meeting: Meeting) -> bool:
+    """Private family time starts: the meeting moves to the agenda's private-time stage, the first
+    at or after where it is. From a stage after it (a second private time, while agreeing the
+    plan), or with none on the agenda, it stays where it is. Part of the caller's change."""
+    at = meeting.current_position if meeting.current_position is not None else 0
+    ahead = next(
+        (stage for stage in meeting.stages[at:] if stage.kind is StageKind.PRIVATE_TIME), None
+    )
+    return ahead is not None and _move(meeting, ahead.position)
+
+
+def from_private_time(meeting: Meeting) -> bool:
+    """Private family time ends: from the agenda's private-time stage, the meeting moves on to the
+    stage after it, if there is one; from any other stage it stays. Part of the caller's change."""
+    stage = meeting.current_stage
+    if stage is None or stage.kind is not StageKind.PRIVATE_TIME or stage.position + 1 >= len(meeting.stages):
+        return False
+    return _move(meeting, stage.position + 1)
 
 
 def timer_start(meeting: Meeting) -> None:

@@ -147,7 +147,7 @@ class Summary:
     stages: list[Stage]
     outcomes: list[tuple[Outcome, list[PlanAction]]]
     other_actions: list[PlanAction]  # agreed actions not under an outcome
-    proposals: list[PlanAction]  # proposed by a professional, never accepted
+    proposals: list[PlanAction]  # proposed by a professional, or offered, never accepted
     bottom_lines: list[BottomLine]
     spreads: list[Spread]
     terms: PlanTerms
@@ -330,7 +330,7 @@ def build(
         stages=reached,
         outcomes=[(outcome, [a for a in agreed if a.outcome_id == outcome.id]) for outcome in outcomes],
         other_actions=[a for a in agreed if a.outcome_id is None],
-        proposals=[action for action in actions if action.status.value == "proposed"],
+        proposals=[action for action in actions if action.status.waiting],
         bottom_lines=_bottom_lines(meeting, copy),
         spreads=_spreads(meeting),
         terms=terms,

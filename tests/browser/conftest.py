@@ -69,8 +69,7 @@ class Views:
             is_mobile=phone,
             has_touch=phone,
             accept_downloads=True,
-            locale="en-GB",
-            **options,
+            **({"locale": "en-GB"} | options),
         )
         context.set_default_timeout(10_000)
         self.contexts.append(context)

@@ -122,17 +122,25 @@ def test_a_family_group_conference_from_login_to_the_summary(views, sign_in, sho
     expect(screen.locator("[data-round]")).to_contain_text("J. must be collected from school every day")
     shots(screen, "screen-information-sharing")
 
-    # Offers, turned into actions.
+    # Offers: each is in the plan as it is made, offered until the family accepts it.
     next_stage(chair, "What I can do to help")
     answer(nan, "I can pick J. up on Fridays", label="This is what I can do to help...")
-    kerry.get_by_role("button", name="Add to the plan: I can pick J. up on Fridays").click()
-    expect(screen.locator("[data-round]")).to_contain_text("In the plan")
+    # The room watches the plan grow: the offer is there once, as an action, not also in a round.
+    expect(screen.locator("[data-plan]")).to_contain_text("Offered by Nan")
+    expect(screen.locator("[data-round]")).to_be_empty()
+    expect(screen.get_by_role("button", name=re.compile("Accept"))).to_have_count(0)  # the room only shows
+    expect(dan.get_by_role("button", name=re.compile("Accept"))).to_have_count(0)  # the family decides
+    kerry.get_by_role("button", name="Accept the action: I can pick J. up on Fridays").click()
+    expect(chair.locator("[data-round]")).to_contain_text("In the plan")
+    expect(screen.locator("[data-plan]")).not_to_contain_text("Offered by Nan")
     shots(chair, "chair-offers")
 
-    # Private family time: Dan is shut out; the family writes; then invites everyone back.
-    next_stage(chair, "Private family time")
+    # Private family time, started from the offers: the agenda moves to it. Dan is shut out;
+    # the family writes; then invites everyone back.
     chair.get_by_role("button", name="Start private family time…").click()
     chair.get_by_role("button", name="Start private family time", exact=True).click()
+    expect(screen.locator("[data-stage-title]")).to_have_text("Private family time")
+    expect(kerry.locator("[data-stage-title]")).to_have_text("Private family time")
     for shut_out in (dan, chair):
         expect(shut_out.get_by_role("heading", name=re.compile("The family is having private time"))).to_be_visible()
     shots(dan, "phone-private-time-waiting")
@@ -158,8 +166,10 @@ def test_a_family_group_conference_from_login_to_the_summary(views, sign_in, sho
     expect(chair.locator("[data-plan]")).to_contain_text(FAMILY_ACTION)
     assert SECRET not in dan.content() and SECRET not in chair.content()
 
-    # The plan is presented and agreed: the referrer declines with reasons, the family amends.
-    next_stage(chair, "The family's plan")
+    # The plan is presented (the meeting moved on to it as private time ended) and agreed: the
+    # referrer declines with reasons, the family amends.
+    for page in (chair, screen, kerry):
+        expect(page.locator("[data-stage-title]")).to_have_text("The family's plan")
     next_stage(chair, "Agreeing the plan")
     review_on = date.today() + timedelta(days=90)
     kerry.get_by_role("button", name="Change these").click()

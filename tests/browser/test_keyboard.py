@@ -1,6 +1,6 @@
 """The chair's console with the keyboard alone: every main action is reached with Tab and
-carried out with Enter or Space, the stage moves with Page Down and Page Up, and focus is
-always visible."""
+carried out with Enter or Space, the stage moves with Alt+Shift+N and Alt+Shift+P (never with a
+key that scrolls or types), and focus is always visible."""
 
 from __future__ import annotations
 
@@ -64,9 +64,13 @@ def test_the_console_runs_the_meeting_from_the_keyboard(views, sign_in, shots, a
     chair.keyboard.press("Enter")
     expect(chair.locator("[data-stage-title]")).to_have_text("Welcome, introductions and ground rules")
     chair.locator("main").focus()
+    # Page Down scrolls, as everywhere else: it never moves the meeting on.
     chair.keyboard.press("PageDown")
+    chair.keyboard.press("ArrowRight")
+    expect(chair.locator("[data-stage-number]")).to_have_text("Stage 1 of 8")
+    chair.keyboard.press("Alt+Shift+N")
     expect(chair.locator("[data-stage-title]")).to_have_text("Check-in")
-    chair.keyboard.press("PageUp")
+    chair.keyboard.press("Alt+Shift+P")
     expect(chair.locator("[data-stage-title]")).to_have_text("Welcome, introductions and ground rules")
     tab_to(chair, "Next stage")
     chair.keyboard.press("Space")

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from facilitator.extensions import db
-from facilitator.models import HistoryEntry, Meeting, MeetingMember, Participant, PlanNote
+from facilitator.models import HistoryEntry, Meeting, MeetingMember, Participant, PlanAction, PlanNote
 from facilitator.models.types import MAX_ROW_ID
 from facilitator.services import people
 from facilitator.services.errors import ValidationError
@@ -124,6 +124,12 @@ def texts(snapshot):
 
 def note_texts(snapshot):
     return sorted(note["text"] for note in snapshot["plan"]["notes"])
+
+
+def offered_action(app, offer_id):
+    """The action an offer became as it was made."""
+    with app.app_context():
+        return db.session.scalar(select(PlanAction.id).where(PlanAction.offer_id == offer_id))
 
 
 def stage_id_of(room, kind):
@@ -233,6 +239,7 @@ def scene(app, live, room):
         family_action=family_action["action_id"],
         base_note=base_note["note_id"],
         dans_offer=dans_offer["contribution_id"],
+        dans_offered=offered_action(room.app, dans_offer["contribution_id"]),
     )
     ids.outcome = family("kerry", "add_outcome", {"client_id": "pvt-outcome-0001", "text": f"We {s[0]}"})[
         "outcome_id"
@@ -310,9 +317,9 @@ def scene(app, live, room):
     ids.kerrys_offer = family(
         "kerry", "contribute", {"client_id": "pvt-kerry-offer1", "text": f"I {s[10]}", "stage_id": offers}
     )["contribution_id"]
-    ids.offer_action = family(
-        "nan", "add_action", {"client_id": "pvt-action-00002", "offer_id": ids.kerrys_offer}
-    )["action_id"]
+    # Kerry's offer is in the plan as she makes it, offered; Nan accepts it for the family.
+    ids.offer_action = offered_action(room.app, ids.kerrys_offer)
+    family("nan", "accept_action", {"action_id": ids.offer_action, "revision": 1})
     family("ade", "contribute", {"client_id": "pvt-ade-offer001", "text": f"Ade {s[11]}", "stage_id": offers})
     ids.ades_action = family(
         "ade", "add_action", {"client_id": "pvt-ade-action01", "what": f"Advocate {s[12]}", "who_text": "Ade"}
@@ -354,7 +361,10 @@ def forgeries(scene):
         ("remove_outcome", {"outcome_id": ids.base_outcome, "revision": 2}),
         ("add_action", {"client_id": "forged-action001", "what": FORGED, "who_text": "Dan"}),
         ("add_action", {"client_id": "pvt-action-00001", "what": FORGED, "who_text": "Dan"}),
-        ("add_action", {"client_id": "forged-action002", "offer_id": ids.dans_offer}),
+        # Dan's own offer, in the plan since before private time: he may change it, but not now.
+        ("edit_action", {"action_id": ids.dans_offered, "revision": 1, "what": FORGED, "who_text": "Dan"}),
+        ("accept_action", {"action_id": ids.dans_offered, "revision": 1}),
+        ("remove_action", {"action_id": ids.dans_offered, "revision": 1}),
         (
             "edit_action",
             {"action_id": ids.dans_action, "revision": 1, "what": FORGED, "who_text": "Dan"},

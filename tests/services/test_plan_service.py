@@ -5,7 +5,15 @@ import pytest
 from sqlalchemy import select
 
 from facilitator.extensions import db
-from facilitator.models import ActionStatus, Admission, Meeting, MeetingStatus, Outcome, PlanAction
+from facilitator.models import (
+    ActionStatus,
+    Admission,
+    Meeting,
+    MeetingEvent,
+    MeetingStatus,
+    Outcome,
+    PlanAction,
+)
 from facilitator.services import contributions, people, plan, running
 from facilitator.services.errors import ValidationError
 
@@ -181,43 +189,130 @@ def test_removing_an_outcome_leaves_its_actions_unplaced(meeting):
     ]
 
 
-def test_an_offer_becomes_one_action_for_whoever_offered(meeting):
+def test_an_offer_is_one_offered_action_of_whoever_offered_in_the_same_change(meeting):
     nan = person(meeting, "Nan")
-    dan = person(meeting, "Dan", side="professional")
-    offer, _ = contributions.add(meeting, nan, "offer-000000001", "I can do the school run")
+    version, plan_revision = meeting.version, meeting.plan_revision
 
-    action, is_new = plan.action_from_offer(meeting, "action-00000001", offer.id, "Dan", proposer=dan)
+    offer, is_new = contributions.add(meeting, nan, "offer-000000001", "I can do the school run")
 
     assert is_new
-    assert (action.who_participant_id, action.what, action.offer_id) == (
+    (action,) = plan.actions_of(meeting)
+    assert (action.who_participant_id, action.what, action.offer_id, action.status, action.proposed_by_id) == (
         nan.id,
         "I can do the school run",
         offer.id,
+        ActionStatus.OFFERED,
+        nan.id,
     )
-    assert (action.status, action.proposed_by_id) == (ActionStatus.PROPOSED, dan.id)
-    taken = refused(
-        lambda: plan.action_from_offer(meeting, "action-00000002", offer.id, "Kerry"), plan.Conflict
-    )
-    assert taken.current.id == action.id
-    assert plan.action_from_offer(meeting, "action-00000001", offer.id, "Dan", proposer=dan) == (
-        action,
-        False,
-    )
+    assert meeting.version == version + 1  # one change: the offer and its action
+    assert meeting.plan_revision == plan_revision + 1
+    kinds = db.session.scalars(
+        select(MeetingEvent.kind).where(MeetingEvent.meeting_id == meeting.id, MeetingEvent.version == meeting.version)
+    ).all()
+    assert kinds == ["contribution_added", "action_saved"]
+    assert contributions.add(meeting, nan, "offer-000000001", "I can do the school run") == (offer, False)
+    assert [a.id for a in plan.actions_of(meeting)] == [action.id]
+    assert meeting.version == version + 1
 
 
-def test_only_an_offer_of_this_meeting_becomes_an_action(app, make_meeting, meeting):
+def test_two_resends_of_an_offer_racing_make_one_action(meeting, monkeypatch):
+    nan = person(meeting, "Nan")
+    first, _ = contributions.add(meeting, nan, "offer-000000001", "I can cook")
+    version = meeting.version
+    looked_up = []
+    stored_answer = contributions._stored
+
+    def not_yet_seen(meeting, client_id):
+        looked_up.append(client_id)
+        return None if len(looked_up) == 1 else stored_answer(meeting, client_id)
+
+    monkeypatch.setattr(contributions, "_stored", not_yet_seen)
+
+    assert contributions.add(meeting, nan, "offer-000000001", "I can cook") == (first, False)
+    assert len(looked_up) == 2
+    assert [a.offer_id for a in plan.actions_of(meeting)] == [first.id]
+    assert db.session.get(Meeting, meeting.id).version == version
+
+
+def test_only_offers_become_actions_and_a_full_plan_takes_no_offer(app, make_meeting, meeting, monkeypatch):
     nan = person(meeting, "Nan")
     other = db.session.get(Meeting, make_meeting("FGC for the U. family").id)
     running.start(other)
     running.go_to(other, 3)
     uma = person(other, "Uma")
-    theirs, _ = contributions.add(other, uma, "offer-000000001", "Umbrella offer")
+    contributions.add(other, uma, "offer-000000001", "Umbrella offer")
     running.go_to(meeting, 1)
-    answer, _ = contributions.add(meeting, nan, "answer-00000001", "Tired")
-
-    for not_an_offer in (theirs.id, answer.id, -1, 10**20, "1", None):
-        refused(lambda offer=not_an_offer: plan.action_from_offer(meeting, "action-00000001", offer, "Kerry"))
+    contributions.add(meeting, nan, "answer-00000001", "Tired")
     assert plan.actions_of(meeting) == []
+    assert [a.what for a in plan.actions_of(other)] == ["Umbrella offer"]
+
+    running.go_to(meeting, 3)
+    monkeypatch.setattr(plan, "MAX_ITEMS", 1)
+    plan.add_action(meeting, "action-00000001", details(), "Kerry")
+    version = meeting.version
+    full = refused(lambda: contributions.add(meeting, nan, "offer-000000002", "I can cook"))
+    assert full.field == "plan"
+    assert db.session.get(Meeting, meeting.id).version == version
+    assert [c.kind.value for c in contributions.of_meeting(meeting)] == ["answer"]
+
+
+def test_an_offer_stays_its_offerers_until_the_family_changes_or_accepts_it(meeting):
+    nan, kerry = person(meeting, "Nan"), person(meeting, "Kerry")
+    dan, priya = person(meeting, "Dan", side="professional"), person(meeting, "Priya", side="professional")
+    contributions.add(meeting, nan, "offer-000000001", "I can cook")
+    contributions.add(meeting, dan, "offer-000000002", "A parenting course")
+    contributions.add(meeting, priya, "offer-000000003", "A nursery place")
+    nans, dans, priyas = plan.actions_of(meeting)
+
+    # The offerer changes their own words: still offered, still theirs.
+    plan.edit_action(meeting, nans.id, 1, details("I can cook on Sundays", who_participant_id=nan.id), "Nan", person=nan)
+    plan.edit_action(
+        meeting, dans.id, 1, details("A course in March", who_participant_id=dan.id), "Dan", proposer=dan, person=dan
+    )
+    assert (nans.status, dans.status) == (ActionStatus.OFFERED, ActionStatus.OFFERED)
+    given_away = refused(
+        lambda: plan.edit_action(meeting, dans.id, 2, details("A course", who_text="Kerry"), "Dan", proposer=dan, person=dan),
+        plan.Forbidden,
+    )
+    assert "yours" in given_away.message
+    refused(
+        lambda: plan.edit_action(meeting, priyas.id, 1, details("Hijacked", who_participant_id=priya.id), "Dan", proposer=dan),
+        plan.Forbidden,
+    )
+
+    # Someone else of the family changes one: accepted as changed. A chair accepts another.
+    plan.edit_action(meeting, nans.id, 2, details("Nan cooks on Sundays", who_participant_id=nan.id), "Kerry", person=kerry)
+    plan.accept_action(meeting, dans.id, 2, "Sam (chair)")
+    assert (nans.status, dans.status, priyas.status) == (ActionStatus.AGREED, ActionStatus.AGREED, ActionStatus.OFFERED)
+    assert (nans.what, nans.edited_by, dans.edited_by) == ("Nan cooks on Sundays", "Kerry", "Sam (chair)")
+    # Accepted, it is the family's: its offerer no longer changes it.
+    refused(
+        lambda: plan.edit_action(meeting, dans.id, 3, details("Changed", who_participant_id=dan.id), "Dan", proposer=dan),
+        plan.Forbidden,
+    )
+
+
+def test_when_an_offerer_is_taken_off_the_list_their_offers_still_waiting_go(meeting):
+    dan = person(meeting, "Dan", side="professional")
+    kerry = person(meeting, "Kerry")
+    contributions.add(meeting, dan, "offer-000000001", "A parenting course")
+    contributions.add(meeting, dan, "offer-000000002", "Weekly visits")
+    contributions.add(meeting, kerry, "offer-000000003", "I can cook")
+    course, visits, cooking = plan.actions_of(meeting)
+    plan.accept_action(meeting, visits.id, 1, "Kerry")
+
+    people.remove_person(meeting, dan.id)
+
+    assert [(a.id, a.what, a.status) for a in plan.actions_of(meeting)] == [
+        (visits.id, "Weekly visits", ActionStatus.AGREED),
+        (cooking.id, "I can cook", ActionStatus.OFFERED),
+    ]
+    removed = db.session.scalars(
+        select(MeetingEvent.payload).where(
+            MeetingEvent.meeting_id == meeting.id, MeetingEvent.kind == "action_removed"
+        )
+    ).all()
+    assert removed == [{"id": course.id}]
 
 
 def test_two_resends_racing_store_one_outcome(meeting, monkeypatch):

@@ -1,7 +1,8 @@
-"""Writing the plan together: outcomes, actions, offers made into actions.
+"""Writing the plan together: outcomes and actions.
 
 The family and the chairs write the plan directly; a professional's action is
-proposed until the family or a chair accepts it (`access.py` decides which).
+proposed until the family or a chair accepts it (`access.py` decides which), and
+an offer is in the plan as it is made (`rounds.contribute`), offered until then.
 Edits carry the `revision` they started from; a stale one is refused with
 code `conflict` and the item as it is now, so nobody overwrites anyone.
 """
@@ -21,11 +22,19 @@ ACTION_FIELDS = ("what", "who_participant_id", "who_text", "by_when", "how_we_kn
 
 def _writer():
     """The meeting, who signs the edit, and the proposing professional (None for direct edits)."""
+    meeting, editor, proposer, _person = _writer_in_person()
+    return meeting, editor, proposer
+
+
+def _writer_in_person():
+    """As `_writer`, and the person who writes (None for a chair): an offer's own offerer changes
+    it without accepting it."""
     viewer, meeting = present()
+    person = viewer.participant if viewer.is_participant else None
     if access.may_edit_plan(viewer, meeting):
-        return meeting, access.name_of(viewer), None
+        return meeting, access.name_of(viewer), None, person
     if access.may_propose_actions(viewer, meeting):
-        return meeting, access.name_of(viewer), viewer.participant
+        return meeting, access.name_of(viewer), viewer.participant, person
     raise Refused("forbidden", _("You cannot change the plan."))
 
 
@@ -72,34 +81,28 @@ def remove_outcome(payload=None):
 @command
 def add_action(payload=None):
     """Anyone let in, or a chair -> `{"client_id", "what", "who_participant_id" | "who_text",
-    "by_when"?, "how_we_know"?, "outcome_id"?}`; or `{"client_id", "offer_id"}` to make an
-    offer into an action. Everyone receives `action_saved`."""
-    details = payload_of(payload, "client_id", "offer_id", *ACTION_FIELDS)
+    "by_when"?, "how_we_know"?, "outcome_id"?}`. Everyone receives `action_saved`. (An offer
+    needs no command: it is in the plan as it is made.)"""
+    details = payload_of(payload, "client_id", *ACTION_FIELDS)
     meeting, editor, proposer = _writer()
-    if "offer_id" in details:
-        if set(details) - {"client_id", "offer_id"}:
-            raise Refused("invalid", _("An offer becomes an action as it is; edit it afterwards."))
-        item, _is_new = plan.action_from_offer(
-            meeting, details.get("client_id"), details["offer_id"], editor, proposer=proposer
-        )
-    else:
-        item, _is_new = plan.add_action(
-            meeting,
-            details.get("client_id"),
-            plan.ActionDetails.from_payload(details),
-            editor,
-            proposer=proposer,
-        )
+    item, _is_new = plan.add_action(
+        meeting,
+        details.get("client_id"),
+        plan.ActionDetails.from_payload(details),
+        editor,
+        proposer=proposer,
+    )
     return ok(version=meeting.version, action_id=item.id)
 
 
 @socketio.on("edit_action")
 @command
 def edit_action(payload=None):
-    """The family or a chair (a professional: their own proposals) -> `{"action_id",
-    "revision", "what", ...}`: every field of the action as it should now be."""
+    """The family or a chair (a professional: their own proposals and offers) -> `{"action_id",
+    "revision", "what", ...}`: every field of the action as it should now be. An offer the family
+    or a chair changes is accepted; its offerer's own change leaves it offered, and theirs."""
     details = payload_of(payload, "action_id", "revision", *ACTION_FIELDS)
-    meeting, editor, proposer = _writer()
+    meeting, editor, proposer, person = _writer_in_person()
     item = plan.edit_action(
         meeting,
         details.get("action_id"),
@@ -107,6 +110,7 @@ def edit_action(payload=None):
         plan.ActionDetails.from_payload(details),
         editor,
         proposer=proposer,
+        person=person,
     )
     return ok(version=meeting.version, revision=item.revision)
 
@@ -114,7 +118,8 @@ def edit_action(payload=None):
 @socketio.on("accept_action")
 @command
 def accept_action(payload=None):
-    """The family or a chair -> `{"action_id", "revision"}`: a proposed action joins the plan."""
+    """The family or a chair -> `{"action_id", "revision"}`: a proposed or offered action joins
+    the plan."""
     details = payload_of(payload, "action_id", "revision")
     meeting, editor = _family_writer()
     item = plan.accept_action(meeting, details.get("action_id"), details.get("revision"), editor)
@@ -124,7 +129,8 @@ def accept_action(payload=None):
 @socketio.on("remove_action")
 @command
 def remove_action(payload=None):
-    """The family or a chair (a professional: their own proposals) -> `{"action_id", "revision"}`."""
+    """The family or a chair (a professional: their own proposals and offers, until accepted) ->
+    `{"action_id", "revision"}`."""
     details = payload_of(payload, "action_id", "revision")
     meeting, _editor, proposer = _writer()
     plan.remove_action(

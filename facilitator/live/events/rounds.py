@@ -35,7 +35,8 @@ def _answered(meeting, person, details, recorded_by=None):
 def contribute(payload=None):
     """A person let in -> an answer, worry, offer or reason in a stage that takes them:
     `{"client_id", "text", "stage_id"?, "kind"?, "feeling"?}`. Stored once per client id:
-    a resend gets the same ack and nothing is broadcast again."""
+    a resend gets the same ack and nothing is broadcast again. An offer is also an action in
+    the plan, offered, in the same change: `contribution_added`, then `action_saved`."""
     details = payload_of(payload, *ANSWER_FIELDS)
     viewer, meeting = present()
     if not access.may_contribute(viewer, meeting):

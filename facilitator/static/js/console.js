@@ -93,6 +93,42 @@ function focusKey(element) {
   return { person, selector: kind ? `[${kind}]` : element.tagName.toLowerCase() };
 }
 
+// The lobby's count is in the page's title too, so a chair on another tab sees someone waiting;
+// a soft sound, if the chair has asked for one on this device, when someone new arrives.
+const chime = document.querySelector("[data-chime]");
+const CHIME_KEY = "facilitator.chime";
+let waitingBefore = null;
+
+function announceWaiting(count) {
+  const title = `${consoleRoot.dataset.title} · ${document.title.split(" · ").pop()}`;
+  document.title = count > 0 ? `(${count}) ${title}` : title;
+  if (waitingBefore !== null && count > waitingBefore && chime?.checked) softSound();
+  waitingBefore = count;
+}
+
+function softSound() {
+  try {
+    const context = new AudioContext();
+    const tone = context.createOscillator();
+    const volume = context.createGain();
+    tone.frequency.value = 660;
+    volume.gain.setValueAtTime(0.0001, context.currentTime);
+    volume.gain.exponentialRampToValueAtTime(0.08, context.currentTime + 0.05);
+    volume.gain.exponentialRampToValueAtTime(0.0001, context.currentTime + 0.6);
+    tone.connect(volume).connect(context.destination);
+    tone.start();
+    tone.stop(context.currentTime + 0.65);
+    tone.onended = () => context.close();
+  } catch {
+    // No sound where the browser has none to give: the count is still in the title.
+  }
+}
+
+if (chime) {
+  chime.checked = localStorage.getItem(CHIME_KEY) === "on";
+  chime.addEventListener("change", () => localStorage.setItem(CHIME_KEY, chime.checked ? "on" : "off"));
+}
+
 function showPeople(people) {
   const waiting = people.filter((p) => p.admission === "lobby");
   const admitted = people.filter((p) => p.admission === "admitted");
@@ -111,6 +147,9 @@ function showPeople(people) {
   document.querySelector("[data-lobby-empty]").hidden = waiting.length > 0;
   document.querySelector("[data-in-empty]").hidden = admitted.length > 0;
   if (admitAll) admitAll.hidden = waiting.length < 2;
+  const listed = document.querySelector("[data-listed]");
+  if (listed) listed.textContent = String(people.length);
+  announceWaiting(waiting.length);
 }
 
 function send(command, payload) {
@@ -124,7 +163,7 @@ function send(command, payload) {
 }
 
 const run = document.querySelector("[data-run]");
-const $ = (selector) => run.querySelector(selector);
+const $ = (selector) => consoleRoot.querySelector(selector);
 // During private family time the page is the waiting page (drawn by the server) and the lobby.
 const waiting = document.querySelector("[data-private-wait]");
 
@@ -140,10 +179,12 @@ function render(state) {
   const started = meeting.status === "live";
   $("[data-stage-number]").textContent = stageNumber(state, "console-text");
   $("[data-stage-title]").textContent = stage ? stage.title : text("console-text", "not-started");
+  $("[data-getting-ready]").hidden = meeting.status !== "scheduled";
+  $("[data-timer-row]").hidden = !started;
   $("[data-questions]").replaceChildren(...(stage ? stage.questions.map((q) => item("li", q)) : []));
   renderRound($("[data-round]"), state, stage, offers);
   $("[data-said-section]").hidden = !stage || (!stage.takes_answers && !stage.does.scaling);
-  drawConsoleHouses(run, state, stage);
+  drawConsoleHouses(consoleRoot, state, stage);
   document.querySelector("[data-plan-panel]").hidden = meeting.status === "scheduled" || Boolean(meeting.apart);
   plan.draw(state);
   mediation.draw(state);
@@ -152,6 +193,8 @@ function render(state) {
     $("[data-close-meeting]").hidden = !started;
     renderRoundControls(state, stage);
     $("[data-start]").hidden = meeting.status !== "scheduled";
+    // Before the start there is one thing to do: start. Moving, timing and private time come after.
+    for (const part of consoleRoot.querySelectorAll("[data-previous], [data-next], [data-private-start]")) part.hidden = !started;
     $("[data-previous]").disabled = !started || !stage || stage.position === 0;
     $("[data-next]").disabled = !started || !stage || stage.position === meeting.stages.length - 1;
     for (const button of run.querySelectorAll("[data-timer-start], [data-timer-pause], [data-timer-add]")) {
@@ -225,11 +268,35 @@ function tick(state) {
   $("[data-timer]").textContent = formatSeconds(secondsLeft(state)) || "–";
 }
 
+// Every move can be taken back: "Moved to Check-in. Undo" goes back to where the meeting was.
+let undoTo = null;
+let undoTimer = null;
+
+function moveTo(position, from) {
+  socket.emit("go_to", { position }, (ack) => {
+    if (!ack?.ok) {
+      errorBox.textContent = ack?.error?.message ?? "";
+      errorBox.hidden = false;
+      return;
+    }
+    const stage = live.state.meeting.stages[position];
+    $("[data-moved-text]").textContent = text("console-text", "moved").replace("{stage}", stage?.title ?? "");
+    undoTo = from;
+    $("[data-undo]").hidden = from === null;
+    clearTimeout(undoTimer);
+    undoTimer = setTimeout(() => {
+      $("[data-moved-text]").textContent = "";
+      $("[data-undo]").hidden = true;
+      undoTo = null;
+    }, 15000);
+  });
+}
+
 function move(step) {
   const stage = currentStage(live.state);
   if (!stage || live.state.meeting.status !== "live") return;
   const position = stage.position + step;
-  if (position >= 0 && position < live.state.meeting.stages.length) send("go_to", { position });
+  if (position >= 0 && position < live.state.meeting.stages.length) moveTo(position, stage.position);
 }
 
 const live = followMeeting({
@@ -306,12 +373,17 @@ if (mayRun && !waiting) {
       }
     });
   });
+  $("[data-undo]").addEventListener("click", () => {
+    if (undoTo !== null) moveTo(undoTo, null);
+  });
+  // Alt+Shift+N and Alt+Shift+P: never a key that scrolls the page or types a letter. Read by
+  // the key's place (`code`), so a layout or the Option key on a Mac does not change them.
   document.addEventListener("keydown", (event) => {
-    if (event.target.closest("input, textarea, select, [contenteditable]") || event.altKey || event.ctrlKey || event.metaKey) return;
-    if (event.key === "PageDown" || event.key === "ArrowRight") {
+    if (!event.altKey || !event.shiftKey || event.ctrlKey || event.metaKey) return;
+    if (event.code === "KeyN") {
       event.preventDefault();
       move(1);
-    } else if (event.key === "PageUp" || event.key === "ArrowLeft") {
+    } else if (event.code === "KeyP") {
       event.preventDefault();
       move(-1);
     }

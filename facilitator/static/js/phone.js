@@ -4,7 +4,8 @@
 // (with a feeling at check-in, sorted into columns in information sharing, a
 // private score on a scale), which wait in an outbox until the server has
 // them; and it shows the plan, which the family writes and professionals
-// propose actions to.
+// propose actions to. The current stage and what this person can do come first;
+// what a stage asks for is read from `stage.does`.
 import { messageFor } from "./lib/live.js";
 import { currentStage, element as item, followMeeting, stageNumber, text } from "./lib/meeting.js";
 import { Outbox } from "./lib/outbox.js";
@@ -26,12 +27,14 @@ let closing = null;
 let offers = null;
 let scoreStage = null;
 let hadTurn = false;
+let shownStage = null; // the stage drawn, so a change is drawn and said once
 
 async function refresh() {
   const response = await fetch(holder.dataset.stateUrl, { credentials: "same-origin" });
   if (!response.ok) return;
   holder.innerHTML = await response.text();
   plan = null;
+  shownStage = null;
   holder.querySelector("[data-focus]")?.focus();
   bindForms();
 }
@@ -74,13 +77,41 @@ function renderWelcome(state) {
   );
 }
 
+/** The welcome leads until the meeting starts; then it moves under "About this meeting". */
+function renderIntro(state) {
+  const started = state.meeting.status !== "scheduled";
+  const intro = $("[data-intro]");
+  const about = $("[data-about]");
+  const greeting = $("[data-greeting]");
+  intro.classList.toggle("phone-intro--running", started);
+  intro.querySelector("h1").classList.toggle("visually-hidden", started);
+  $("[data-welcome-part]").hidden = started;
+  about.hidden = !started;
+  if (started !== about.contains(greeting)) {
+    (started ? about : intro).prepend(greeting);
+    (started ? $("[data-about-body]") : intro).append($("[data-welcome-facts]"));
+  }
+}
+
+/** The current stage, drawn again (and said politely) only when it changes. */
+function renderStage(state, stage) {
+  const number = stageNumber(state, "phone-text");
+  const title = stage ? stage.title : say("not-started");
+  const shown = JSON.stringify([stage?.id, number, title, stage?.questions]);
+  if (shown === shownStage) return;
+  shownStage = shown;
+  $("[data-stage-number]").textContent = number;
+  $("[data-stage-title]").textContent = title;
+  $("[data-questions]").replaceChildren(...(stage ? stage.questions.map((q) => item("li", q)) : []));
+  $("[data-stage-announce]").textContent = stage ? say("stage-now").replace("{number}", number).replace("{title}", title) : "";
+}
+
 function render(state) {
   catchUp(state);
   if (!$("[data-live]") || !state.meeting) return;
   const stage = currentStage(state);
-  $("[data-stage-number]").textContent = stageNumber(state, "phone-text");
-  $("[data-stage-title]").textContent = stage ? stage.title : say("not-started");
-  $("[data-questions]").replaceChildren(...(stage ? stage.questions.map((q) => item("li", q)) : []));
+  renderIntro(state);
+  renderStage(state, stage);
   const banner = $("[data-private-banner]");
   banner.hidden = !state.privateTime;
   renderWelcome(state);
@@ -121,7 +152,7 @@ function renderAnswerForm(state, stage) {
   }
   $("[data-feelings]").hidden = !stage.does.feelings;
   $("[data-kinds]").hidden = !stage.does.sorted;
-  const label = { offers: "offer", scaling: "reason", information_sharing: "share" }[stage.kind] ?? "answer";
+  const label = stage.does.offers ? "offer" : stage.does.scaling ? "reason" : stage.does.sorted ? "share" : "answer";
   $("[data-answer-label]").textContent = say(label);
   $("[data-answer-hint]").textContent = say(stage.display === "named" ? "answer-hint" : "answer-hint-unnamed");
   const note = $("[data-turn-note]");

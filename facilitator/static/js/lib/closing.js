@@ -3,14 +3,11 @@
 // referrer's agreement. The family and the chairs ("edit") change the terms; the referrer
 // agrees or says why not from their phone, and a chair can record it for them. The server
 // decides whether an agreement still holds: a change to the plan asks the referrer again.
-import { button, day, fromTemplate } from "./dom.js";
+import { button, clock, day, fromTemplate } from "./dom.js";
 import { element, text } from "./meeting.js";
 
 const t = (key) => text("closing-text", key);
 
-function when(ms) {
-  return new Date(ms).toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit" });
-}
 
 /** `shows(stage.does)`: where it shows before anything is written (the room screen keeps it for
  * the agreement and the check-out). */
@@ -120,7 +117,7 @@ export function createClosing(root, { mode, socket, shows = (does) => does.terms
   function status() {
     const { agreed, responses } = state.plan.agreement;
     const latest = responses.at(-1);
-    if (agreed) return [t("agreed").replaceAll("{name}", agreed.name).replace("{time}", when(agreed.at)), true];
+    if (agreed) return [t("agreed").replaceAll("{name}", agreed.name).replace("{time}", clock(agreed.at)), true];
     if (latest && latest.current) return [t("declined").replaceAll("{name}", latest.name), false];
     if (latest) return [t("asked-again").replaceAll("{name}", latest.name), false];
     const names = [...new Set(referrers().map((p) => p.name))].join(", ");
@@ -135,7 +132,7 @@ export function createClosing(root, { mode, socket, shows = (does) => does.terms
     const list = element("ul", "", "agreement__responses");
     for (const response of responses) {
       const words = response.agreed ? t("said-agreed") : t("said-declined");
-      const item = element("li", `${when(response.at)} · ${response.name}: ${words}${response.reasons ? ` “${response.reasons}”` : ""}`);
+      const item = element("li", `${clock(response.at)} · ${response.name}: ${words}${response.reasons ? ` “${response.reasons}”` : ""}`);
       if (!response.current) item.className = "agreement__old";
       list.append(item);
     }

@@ -77,13 +77,20 @@ export function names(list) {
   }
 }
 
-/** A day ("2026-12-08") as the page's language writes it in full. */
+// Times and dates as the server's pages write them: the page's locale with its region ("en-GB",
+// never the browser's), a 24-hour clock, in the council's time zone.
+const { locale = "en-GB", zone } = document.documentElement.dataset;
+
+/** A day ("2026-12-08") written in full: "Tuesday 8 December 2026". */
 export function day(iso) {
   const [year, month, date] = iso.split("-").map(Number);
-  return new Date(year, month - 1, date).toLocaleDateString(document.documentElement.lang || undefined, {
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-  });
+  const noon = new Date(Date.UTC(year, month - 1, date, 12));
+  // The weekday apart, as the server writes it ("EEEE d MMMM yyyy"), with no comma after it.
+  const weekday = noon.toLocaleDateString(locale, { weekday: "long", timeZone: "UTC" });
+  return `${weekday} ${noon.toLocaleDateString(locale, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })}`;
+}
+
+/** A moment (ms since 1970) as a time of day: "14:05". */
+export function clock(ms) {
+  return new Date(ms).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone || undefined });
 }

@@ -1,10 +1,12 @@
 // The family's plan, drawn the same way on every view: outcomes, and the
 // actions under them (who, what, by when, how we will know). In "edit" mode
-// (the family, the chairs) every item can be changed; in "propose" mode (a
-// professional) new actions are proposals, and only one's own proposals can
-// be changed; "read" (the room screen) only shows. The server decides in the
-// end: a refused command shows its reason, and an edit that crossed someone
-// else's shows both versions so the person decides.
+// (the family, the chairs) every item can be changed, and proposals and offers
+// accepted; in "propose" mode (a professional) new actions are proposals, and
+// only one's own proposals and offers can be changed until they are accepted;
+// "read" (the room screen) only shows. An offer is in the plan as soon as it
+// is made, marked as offered until the family accepts or changes it. The
+// server decides in the end: a refused command shows its reason, and an edit
+// that crossed someone else's shows both versions so the person decides.
 import { fromTemplate, syncList, uniqueIds } from "./dom.js";
 import { element, text } from "./meeting.js";
 import { newId } from "./outbox.js";
@@ -49,9 +51,14 @@ export function createPlan(root, { mode, socket, youId = null, notes: writesNote
     return node;
   }
 
+  /** Waiting for the family: a professional's proposal, or an offer. */
+  function waiting(action) {
+    return action.status === "proposed" || action.status === "offered";
+  }
+
   function mayChange(action) {
     if (mode === "edit") return true;
-    return mode === "propose" && action.status === "proposed" && action.proposed_by?.id === youId;
+    return mode === "propose" && waiting(action) && action.proposed_by?.id === youId;
   }
 
   // Drawing.
@@ -124,7 +131,8 @@ export function createPlan(root, { mode, socket, youId = null, notes: writesNote
 
   function actionNode(action) {
     const key = `a${action.id}`;
-    const node = element("li", "", `action action--${action.status}`);
+    // An offer waits for the family as a proposal does, and looks it.
+    const node = element("li", "", `action action--${action.status}${action.status === "offered" ? " action--proposed" : ""}`);
     const form = editing.get(key) ?? editing.get(`p${action.id}`);
     if (form) {
       node.append(form);
@@ -149,12 +157,14 @@ export function createPlan(root, { mode, socket, youId = null, notes: writesNote
     }
     if (action.status === "proposed") {
       node.append(element("p", t("proposed").replace("{name}", action.proposed_by?.name ?? ""), "tag tag--proposed"));
+    } else if (action.status === "offered") {
+      node.append(element("p", t("offered").replace("{name}", action.proposed_by?.name ?? action.who.name), "tag tag--proposed"));
     }
     const tools = element("div", "", "item-tools");
     if (action.carried && reviewing()) {
       tools.append(labelled(button(t("review-action"), "button button--small", () => open(`p${action.id}`, action)), t("review-action-label"), action.what));
     }
-    if (mode === "edit" && action.status === "proposed") {
+    if (mode === "edit" && waiting(action)) {
       tools.append(labelled(button(t("accept"), "button button--small", () => accept(action)), t("accept-action"), action.what));
     }
     if (mayChange(action)) {
@@ -374,32 +384,18 @@ export function createPlan(root, { mode, socket, youId = null, notes: writesNote
   return { draw, open };
 }
 
-/** The offer's place in the plan: a tag once it is in, else a button to put it in. */
-export function offerTools(state, { mode, socket, youId }) {
+/** The offer's place in the plan (every offer is in it as it is made): offered until the
+ * family accepts it, then in the plan; nothing once the family has taken it out. */
+export function offerTools(state) {
+  const actionOf = (contribution) => state().plan.actions.find((a) => a.offer_id === contribution.id);
   return {
-    signOf: (c) => (state().plan.actions.some((a) => a.offer_id === c.id) ? "in" : "out"),
+    signOf: (c) => actionOf(c)?.status ?? "out",
     decorate(li, contribution) {
       if (contribution.kind !== "offer") return;
-      const action = state().plan.actions.find((a) => a.offer_id === contribution.id);
-      if (action) {
-        li.append(element("span", action.status === "proposed" ? t("offer-proposed") : t("offer-in-plan"), "tag tag--done"));
-        return;
-      }
-      const mine = contribution.participant_id !== null && contribution.participant_id === youId;
-      if (mode !== "edit" && !(mode === "propose" && mine)) return;
-      const add = element("button", t("offer-to-plan"), "button button--small");
-      add.type = "button";
-      const label = t("offer-to-plan-label").replace("{what}", contribution.text ?? "");
-      add.setAttribute("aria-label", label);
-      const clientId = newId();
-      add.addEventListener("click", () => {
-        add.disabled = true;
-        socket.emit("add_action", { client_id: clientId, offer_id: contribution.id }, (ack) => {
-          add.disabled = false;
-          if (!ack?.ok) add.after(element("span", ack?.error?.message ?? "", "field__error"));
-        });
-      });
-      li.append(add);
+      const action = actionOf(contribution);
+      if (!action) return;
+      const waits = action.status === "offered" || action.status === "proposed";
+      li.append(element("span", waits ? t("offer-waiting") : t("offer-in-plan"), "tag tag--done"));
     },
   };
 }
