@@ -158,6 +158,9 @@ class PageLoad:
     resources: list[Resource] = field(default_factory=list)
     fetched_later: list[str] = field(default_factory=list)  # URLs the page's script fetches, not on load
     elsewhere: list[str] = field(default_factory=list)  # other origins: not counted, so listed
+    # Scripts a script loads with `import()` only when its meeting has the part (the child's
+    # houses, a party's own space): not fetched by this phone, so not counted, but listed.
+    on_demand: list[str] = field(default_factory=list)
 
     def fetch(self, url: str, kind: str) -> None:
         """Fetch a URL and, in turn, whatever it references."""
@@ -177,7 +180,12 @@ class PageLoad:
             elif mimetype == "text/css":
                 references = [(m[0] or m[1], "css url") for m in CSS_URL.findall(text)]
             elif mimetype.endswith("javascript"):
-                references = [(m[0] or m[1], "import") for m in JS_IMPORT.findall(text)]
+                references = [(m[0], "import") for m in JS_IMPORT.findall(text) if m[0]]
+                self.on_demand += [
+                    target
+                    for m in JS_IMPORT.findall(text)
+                    if m[1] and (target := same_origin(urljoin(ORIGIN + url, m[1]))) and target not in self.on_demand
+                ]
             else:
                 references = []
             for reference, kind in references:
@@ -352,6 +360,8 @@ def report(figures: dict) -> str:
         )
         if page.elsewhere:
             lines.append(f"{'':4}not counted, other origins: {', '.join(page.elsewhere)}")
+        if page.on_demand:
+            lines.append(f"{'':4}not fetched here, only where the meeting has the part: {', '.join(page.on_demand)}")
     return "\n".join(lines)
 
 

@@ -18,10 +18,12 @@ from facilitator.models import (
     Admission,
     Chair,
     ConsentItem,
+    ContributionKind,
     Meeting,
     MeetingMember,
     MemberRole,
     Participant,
+    RoundDisplay,
     Sharing,
     Side,
     StageKind,
@@ -369,6 +371,26 @@ def in_summary(item: ConsentItem, viewer: Viewer, meeting: Meeting, copy: Copy) 
     if item.kind.is_house:
         return not viewer.is_chair or item.sharing is Sharing.EVERYONE
     return is_mediators_copy(viewer, copy)
+
+
+# What the professionals say must happen (a bottom line; a danger statement and its safety goal,
+# in Signs of Safety mapping): in every copy in their words.
+SAID_FOR_EVERY_COPY = frozenset(
+    {ContributionKind.BOTTOM_LINE, ContributionKind.DANGER_STATEMENT, ContributionKind.SAFETY_GOAL}
+)
+
+
+def said_in_copy(display: RoundDisplay, kind: ContributionKind, copy: Copy) -> tuple[bool, bool]:
+    """What a copy of the summary (and its PDF) holds of one thing said in a round: its words
+    (with the feeling it carried), and who said it. The professionals' copy, the case record,
+    holds both, as the chairs saw them. The family's copy (the room screen's too) holds the round
+    as the room saw it: the answers without names, or only who answered. A bottom line, what must
+    happen for the children, is in every copy in words, named only where the room saw names."""
+    if copy is Copy.PROFESSIONALS:
+        return True, True
+    if kind in SAID_FOR_EVERY_COPY:
+        return True, display is RoundDisplay.NAMED
+    return display is not RoundDisplay.NAMES_ONLY, display is not RoundDisplay.UNNAMED
 
 
 def is_mediators_copy(viewer: Viewer, copy: Copy) -> bool:

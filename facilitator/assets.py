@@ -69,6 +69,8 @@ class Reference:
     start: int
     end: int
     target: str
+    # `import("./a.js")`: fetched when the script asks for it, so not preloaded with the page.
+    later: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,16 +81,19 @@ class Build:
     folder: Path
     names: dict[str, str]
     imports: dict[str, tuple[str, ...]]
+    # What each script imports at once (not `import()`ed later): what its page preloads.
+    at_once: dict[str, tuple[str, ...]]
 
     def modules_under(self, entry: str) -> list[str]:
-        """Every module a script imports, however indirectly, nearest first (not the script)."""
+        """Every module a script imports at once, however indirectly, nearest first (not the
+        script). A module loaded later with `import()` is left out, and so is all it imports."""
         found: list[str] = []
-        queue = list(self.imports.get(entry, ()))
+        queue = list(self.at_once.get(entry, ()))
         while queue:
             module = queue.pop(0)
             if module != entry and module not in found:
                 found.append(module)
-                queue += self.imports.get(module, ())
+                queue += self.at_once.get(module, ())
         return found
 
 
@@ -114,7 +119,7 @@ def references(name: str, body: bytes, files: dict[str, bytes]) -> list[Referenc
         target = posixpath.normpath(posixpath.join(posixpath.dirname(name), path))
         if target in files:
             start = match.start(group)
-            found.append(Reference(start, start + len(path), target))
+            found.append(Reference(start, start + len(path), target, later=group == "dynamic" and name.endswith(SCRIPTS)))
     return found
 
 
@@ -164,6 +169,7 @@ def build(source: Path, target: Path) -> Build:
     files = source_files(source)
     found = {name: references(name, body, files) for name, body in files.items()}
     imports = {name: tuple(dict.fromkeys(r.target for r in refs)) for name, refs in found.items()}
+    at_once = {name: tuple(dict.fromkeys(r.target for r in refs if not r.later)) for name, refs in found.items()}
     names = {}
     for name in files:
         # The copy depends on the names of what it references, which depend on what those
@@ -175,7 +181,7 @@ def build(source: Path, target: Path) -> Build:
     for name, body in files.items():
         write_once(target / names[name], rewritten(name, body, found[name], names))
     remove_unused(target, {target / hashed for hashed in names.values()})
-    return Build(folder=target, names=names, imports=imports)
+    return Build(folder=target, names=names, imports=imports, at_once=at_once)
 
 
 def write_once(path: Path, body: bytes) -> None:

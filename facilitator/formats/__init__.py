@@ -35,6 +35,9 @@ class Format:
     apart: bool = False
     # It looks at how the plan before it went (a review conference, a core group).
     review: bool = False
+    # Its plan names a core group: who in the meeting works on the plan between meetings,
+    # when they first (at a review, next) meet, and how often (a child protection plan's).
+    core_group: bool = False
 
 
 def _load() -> dict[str, Format]:

@@ -106,4 +106,5 @@ FORMAT = Format(
         ),
     ),
     review_after_months=3,
+    core_group=True,
 )

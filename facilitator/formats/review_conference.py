@@ -77,4 +77,5 @@ FORMAT = Format(
     ),
     review_after_months=6,
     review=True,
+    core_group=True,
 )

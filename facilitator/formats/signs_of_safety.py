@@ -26,17 +26,18 @@ FORMAT = Format(
             minutes=10,
         ),
         StageTemplate(
-            kind=StageKind.INFORMATION_SHARING,
+            kind=StageKind.WORRIES,
             title=_l("What are we worried about?"),
             questions=(
                 _l("What are you worried about?"),
                 _l("What has happened to the children that worries you?"),
                 _l("What are you worried could happen to the children if nothing changes?"),
+                _l("Professionals: say each danger, plainly: who is worried, what could happen, and why."),
             ),
             minutes=20,
         ),
         StageTemplate(
-            kind=StageKind.INFORMATION_SHARING,
+            kind=StageKind.WORKING_WELL,
             title=_l("What's working well?"),
             questions=(
                 _l("What is working well?"),
@@ -46,11 +47,12 @@ FORMAT = Format(
             minutes=20,
         ),
         StageTemplate(
-            kind=StageKind.INFORMATION_SHARING,
+            kind=StageKind.NEEDS_TO_HAPPEN,
             title=_l("What needs to happen?"),
             questions=(
                 _l("What needs to happen for the children to be safe?"),
                 _l("What do you need to see to know the children are safe enough?"),
+                _l("Professionals: for each danger, the safety goal: what must be seen, and for how long."),
             ),
             minutes=20,
         ),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row
@@ -96,6 +96,7 @@ def stage(item: Stage) -> dict[str, Any]:
         "position": item.position,
         "kind": item.kind.value,
         "does": behaviour.of(item.kind).as_dict(),
+        "collects": behaviour.collected(item.kind),
         "title": item.title,
         "questions": item.questions,
         "minutes": item.minutes,
@@ -123,6 +124,7 @@ def meeting_state(meeting: Meeting) -> dict[str, Any]:
         "timer": {"ends_at": _ms(meeting.timer_ends_at), "remaining": meeting.timer_remaining},
         "private_time": private_time(meeting),
         "is_review": plan.is_review(meeting),
+        "core_group": plan.has_core_group(meeting),
         "apart": meeting.apart,
         "session": {
             "number": meeting.session_number,
@@ -299,12 +301,23 @@ def note(item: PlanNote) -> dict[str, Any]:
     }
 
 
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
 def terms(item: PlanTerms) -> dict[str, Any]:
     return {
         "contingency": item.contingency,
         "monitor": item.monitor,
-        "review_on": item.review_on.isoformat() if item.review_on else None,
+        "review_on": _day(item.review_on),
+        "core_group": [
+            {"participant_id": member.participant_id, "name": member.participant.name}
+            for member in item.core_group
+        ],
+        "core_group_meets_on": _day(item.core_group_meets_on),
+        "core_group_every_weeks": item.core_group_every_weeks,
         "decision": item.decision.value if item.decision else None,
+        "decision_on": _day(item.decision_on),
         "decision_why": item.decision_why,
         "revision": item.revision,
         "edited_by": item.edited_by,

@@ -28,6 +28,10 @@ class StageKind(enum.StrEnum):
     OWN_SPACE = "own_space"
     # The child's three houses (worries, good things, dreams), shared as the child agrees.
     CHILDS_VOICE = "childs_voice"
+    # Signs of Safety mapping, a stage for each part of the map (drawn together as one map).
+    WORRIES = "worries"  # what we are worried about, and the danger statements
+    WORKING_WELL = "working_well"  # what is working well
+    NEEDS_TO_HAPPEN = "needs_to_happen"  # what needs to happen, and the safety goals
 
 
 class RoundDisplay(enum.StrEnum):

@@ -14,7 +14,8 @@ from facilitator.models.types import UTCDateTime, utcnow
 
 
 class ContributionKind(enum.StrEnum):
-    """What a contribution is; information sharing sorts what is said into columns."""
+    """What a contribution is. Each kind of stage collects some of these, the first by default,
+    and says who may give each (`formats/behaviour.py`)."""
 
     ANSWER = "answer"
     WORRY = "worry"
@@ -22,6 +23,10 @@ class ContributionKind(enum.StrEnum):
     BOTTOM_LINE = "bottom_line"  # from professionals only: what must happen
     OFFER = "offer"  # "This is what I can do to help..."
     REASON = "reason"  # "why that number?", once a scale's scores are revealed
+    # Signs of Safety mapping (at most 16 characters: the column's length).
+    DANGER_STATEMENT = "danger_statement"  # from professionals only: the harm feared, said plainly
+    NEEDS_TO_HAPPEN = "needs_to_happen"  # what needs to happen for the children to be safe
+    SAFETY_GOAL = "safety_goal"  # from professionals only: what they need to see to close the case
 
 
 class Contribution(db.Model):

@@ -124,7 +124,9 @@ class PlanNote(db.Model):
 
 class PlanTerms(db.Model):
     """What the plan says beyond its actions: what happens if it does not work, who checks it
-    is happening, when it is reviewed, and (at a review) what is decided for it."""
+    is happening, when it is reviewed, the core group (where the format has one), and (at a
+    review) what is decided for it. `revision` 0: not yet agreed in this meeting (a review's
+    terms as carried from the meeting before)."""
 
     __tablename__ = "plan_terms"
 
@@ -133,10 +135,32 @@ class PlanTerms(db.Model):
     contingency: Mapped[str] = mapped_column(Text, default="")
     monitor: Mapped[str] = mapped_column(String(120), default="")
     review_on: Mapped[date | None] = mapped_column(Date)
+    # The core group's first meeting (at a review, its next), and weeks between its meetings.
+    core_group_meets_on: Mapped[date | None] = mapped_column(Date)
+    core_group_every_weeks: Mapped[int | None] = mapped_column()
     decision: Mapped[ReviewDecision | None] = mapped_column(enum_column(ReviewDecision, 16))
+    # The day a decision to step the plan down or end it takes effect.
+    decision_on: Mapped[date | None] = mapped_column(Date)
     decision_why: Mapped[str] = mapped_column(Text, default="")
     revision: Mapped[int] = mapped_column(default=1)
     edited_by: Mapped[str] = mapped_column(String(80), default="")
+
+    core_group: Mapped[list["CoreGroupMember"]] = relationship(
+        cascade="all, delete-orphan", order_by="CoreGroupMember.participant_id"
+    )
+
+
+class CoreGroupMember(db.Model):
+    """One person of the meeting in the plan's core group, chosen with the terms."""
+
+    __tablename__ = "core_group_member"
+    __table_args__ = (UniqueConstraint("terms_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    terms_id: Mapped[int] = mapped_column(ForeignKey("plan_terms.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+
+    participant: Mapped[Participant] = relationship()
 
 
 class AgreementResponse(db.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
@@ -19,7 +20,6 @@ from facilitator.models import (
     ContributionKind,
     Meeting,
     Participant,
-    Side,
     Stage,
     StageKind,
 )
@@ -32,7 +32,6 @@ MAX_TEXT = 1000
 CLIENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 # Stages where people answer; the others are the chair's or the plan's.
 ANSWERED_IN = behaviour.kinds(answers=True)
-SHARED_AS = (ContributionKind.WORRY, ContributionKind.WORKING_WELL, ContributionKind.BOTTOM_LINE)
 FELT_IN = behaviour.kinds(feelings=True)
 # Asked for every answer: built once, so SQLAlchemy keeps their cache keys.
 _INSERT = insert(Contribution.__table__)
@@ -52,21 +51,36 @@ def valid_client_id(client_id: object) -> str:
     return client_id
 
 
+# How to ask again, where a stage collects several kinds and the answer named none of them.
+CHOOSE = {
+    StageKind.INFORMATION_SHARING: _l("Choose: a worry, what is working well, or a bottom line."),
+    StageKind.WORRIES: _l("Choose: a worry, or a danger statement."),
+    StageKind.NEEDS_TO_HAPPEN: _l("Choose: what needs to happen, or a safety goal."),
+}
+# Why a kind was refused to the person it would be from.
+NOT_YOURS = {
+    ContributionKind.BOTTOM_LINE: _l("Bottom lines come from the professionals."),
+    ContributionKind.DANGER_STATEMENT: _l("Danger statements come from the professionals."),
+    ContributionKind.SAFETY_GOAL: _l("Safety goals come from the professionals."),
+}
+
+
 def _kind(stage: Stage, person: Participant, kind: object) -> ContributionKind:
-    """What the contribution is, from the stage; information sharing asks which column."""
-    if stage.kind is StageKind.INFORMATION_SHARING:
-        if not isinstance(kind, str) or kind not in {k.value for k in SHARED_AS}:
-            raise ValidationError("kind", _("Choose: a worry, what is working well, or a bottom line."))
-        if kind == ContributionKind.BOTTOM_LINE and person.side is not Side.PROFESSIONAL:
-            raise ValidationError("kind", _("Bottom lines come from the professionals."))
-        return ContributionKind(kind)
-    if kind is not None:
+    """What the contribution is follows the stage (`behaviour.collects`): where it collects one
+    kind, that one, and no other may be named; where several, the answer names one of them. The
+    person it is from must be of a side that may give it (`behaviour.GIVEN_BY`)."""
+    collects = behaviour.of(stage.kind).collects
+    if len(collects) > 1:
+        if not isinstance(kind, str) or kind not in {k.value for k in collects}:
+            raise ValidationError("kind", str(CHOOSE.get(stage.kind, _l("Choose what you are sharing."))))
+        chosen = ContributionKind(kind)
+    elif kind is not None:
         raise ValidationError("kind", _("This part of the meeting does not sort answers."))
-    if stage.kind is StageKind.OFFERS:
-        return ContributionKind.OFFER
-    if stage.kind is StageKind.SCALING:
-        return ContributionKind.REASON
-    return ContributionKind.ANSWER
+    else:
+        chosen = collects[0]
+    if not behaviour.may_give(person.side, chosen):
+        raise ValidationError("kind", str(NOT_YOURS.get(chosen, _l("You cannot share that here."))))
+    return chosen
 
 
 def _feeling(stage: Stage, feeling: object) -> str | None:

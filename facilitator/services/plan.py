@@ -14,6 +14,7 @@ chair changes it, as an amendment (`amending=True`, recorded by `closing.py`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 
 from facilitator import formats
 from facilitator.extensions import db
@@ -30,6 +32,7 @@ from facilitator.models import (
     ActionStatus,
     Admission,
     Contribution,
+    CoreGroupMember,
     Meeting,
     MeetingStatus,
     Outcome,
@@ -516,7 +519,21 @@ def remove_note(meeting: Meeting, note_id: object, revision: object) -> PlanNote
 
 MAX_CONTINGENCY = 2000
 MAX_PROGRESS_NOTE = 500
-TERMS_FIELDS = ("contingency", "monitor", "review_on", "decision", "decision_why")
+TERMS_FIELDS = (
+    "contingency",
+    "monitor",
+    "review_on",
+    "core_group",
+    "core_group_meets_on",
+    "core_group_every_weeks",
+    "decision",
+    "decision_on",
+    "decision_why",
+)
+CORE_GROUP_FIELDS = ("core_group", "core_group_meets_on", "core_group_every_weeks")
+# Practice: the core group meets every six weeks unless the conference agrees otherwise.
+CORE_GROUP_EVERY_WEEKS = 6
+MAX_WEEKS = 52
 
 
 def is_review(meeting: Meeting) -> bool:
@@ -546,8 +563,24 @@ def default_review_date(meeting: Meeting) -> date | None:
     return _add_months(dates.local_day(held), meeting_format.review_after_months)
 
 
+def has_core_group(meeting: Meeting) -> bool:
+    """Whether the meeting's format names a core group in its plan (`Format.core_group`)."""
+    meeting_format = formats.get(meeting.format_key)
+    return meeting_format is not None and meeting_format.core_group
+
+
+def review_date_follows_start(meeting: Meeting) -> bool:
+    """Whether the review date shown is still the format's default, counted from the start."""
+    if formats.get(meeting.format_key) is None or default_review_date(meeting) is None:
+        return False
+    revision = db.session.scalar(select(PlanTerms.revision).where(PlanTerms.meeting_id == meeting.id))
+    return not revision
+
+
 def terms_of(meeting: Meeting) -> PlanTerms:
-    """The plan's terms; until someone writes them, the defaults (not stored)."""
+    """The plan's terms; until someone writes them, the defaults (not stored). A review's terms
+    are stored as carried from the meeting before but not yet agreed in it (`revision` 0):
+    their review date is the format's default until someone sets it, as at a first meeting."""
     terms = db.session.scalar(select(PlanTerms).where(PlanTerms.meeting_id == meeting.id))
     if terms is None:
         terms = PlanTerms(
@@ -555,11 +588,17 @@ def terms_of(meeting: Meeting) -> PlanTerms:
             contingency="",
             monitor="",
             review_on=default_review_date(meeting),
+            core_group_meets_on=None,
+            core_group_every_weeks=CORE_GROUP_EVERY_WEEKS if has_core_group(meeting) else None,
             decision=None,
+            decision_on=None,
             decision_why="",
             revision=0,
             edited_by="",
         )
+    elif terms.revision == 0 and terms.review_on is None:
+        # Shown, not written: reading the terms changes nothing (`save_terms` stores it).
+        set_committed_value(terms, "review_on", default_review_date(meeting))
     return terms
 
 
@@ -582,6 +621,115 @@ def _review_date(value: object, stored: date | None) -> date | None:
     return day
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _day(value: object, stored: date | None, field: str, missing: str, ahead: int, too_far: str) -> date | None:
+    """A date as `YYYY-MM-DD`, from yesterday (the council's day may be behind the server's) to
+    `ahead` days on; the one already stored stays valid once it has passed."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not _ISO_DAY.fullmatch(value):
+        raise ValidationError(field, missing)
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(field, missing) from None
+    if day == stored:
+        return day
+    today = utcnow().date()
+    if not today - timedelta(days=1) <= day <= today + timedelta(days=ahead):
+        raise ValidationError(field, too_far)
+    return day
+
+
+def _core_group(meeting: Meeting, value: object, terms: PlanTerms) -> list[Participant]:
+    """People of this meeting, in the order they were listed: anyone let in, and anyone already
+    in the core group (a review's people are listed from the meeting before, and need not have
+    joined yet). An id from another meeting, or of someone never let in, is refused."""
+    if not isinstance(value, list) or len(value) > MAX_ITEMS:
+        raise ValidationError("core_group", _("Choose the people in the core group."))
+    kept = {member.participant_id for member in terms.core_group}
+    chosen: dict[int, Participant] = {}
+    for person_id in value:
+        person = db.session.get(Participant, person_id) if is_row_id(person_id) else None
+        if (
+            person is None
+            or person.meeting_id != meeting.id
+            or (person.admission is not Admission.ADMITTED and person.id not in kept)
+        ):
+            raise ValidationError("core_group", _("Choose the core group from the people in the meeting."))
+        chosen[person.id] = person
+    return [chosen[key] for key in sorted(chosen)]
+
+
+def _weeks(value: object) -> int | None:
+    if value is None or value == "":
+        return None
+    if type(value) is not int or not 1 <= value <= MAX_WEEKS:
+        raise ValidationError(
+            "core_group_every_weeks",
+            _("Say how many weeks apart the core group meets: from 1 to %(most)d.", most=MAX_WEEKS),
+        )
+    return value
+
+
+def _set_core_group(terms: PlanTerms, people: list[Participant]) -> None:
+    """Members who stay keep their rows; only those who leave or join are written."""
+    wanted = {person.id: person for person in people}
+    for member in list(terms.core_group):
+        if member.participant_id not in wanted:
+            terms.core_group.remove(member)
+    present = {member.participant_id for member in terms.core_group}
+    for person_id, person in wanted.items():
+        if person_id not in present:
+            terms.core_group.append(CoreGroupMember(participant=person))
+
+
+def _core_group_values(meeting: Meeting, wanted: dict[str, Any], terms: PlanTerms) -> dict[str, Any]:
+    """The core group's fields as they will be; only where the format has a core group."""
+    named = [field for field in CORE_GROUP_FIELDS if field in wanted]
+    if not has_core_group(meeting):
+        if any(wanted[field] not in (None, "", []) for field in named):
+            raise ValidationError(named[0], _("This meeting's plan has no core group."))
+        return {}
+    values: dict[str, Any] = {}
+    if "core_group" in wanted:
+        values["core_group"] = _core_group(meeting, wanted["core_group"], terms)
+    if "core_group_meets_on" in wanted:
+        values["core_group_meets_on"] = _day(
+            wanted["core_group_meets_on"],
+            terms.core_group_meets_on,
+            "core_group_meets_on",
+            _("Choose a date for the core group to meet."),
+            366,
+            _("Choose a date for the core group from today to a year ahead."),
+        )
+    if "core_group_every_weeks" in wanted:
+        values["core_group_every_weeks"] = _weeks(wanted["core_group_every_weeks"])
+    return values
+
+
+def _decision_on(decision: ReviewDecision | None, value: object, stored: date | None) -> date | None:
+    """The day a step-down or an end takes effect: the day it is decided unless another is
+    given; nothing for keeping or changing the plan."""
+    if decision not in (ReviewDecision.STEP_DOWN, ReviewDecision.END):
+        if value not in (None, ""):
+            raise ValidationError(
+                "decision_on", _("A date is only given when the plan is stepped down or ended.")
+            )
+        return None
+    day = _day(
+        value,
+        stored,
+        "decision_on",
+        _("Choose the date the decision takes effect."),
+        366,
+        _("Choose a date from today to a year ahead for the decision to take effect."),
+    )
+    return day or stored or dates.local_day(utcnow())
+
+
 def _decision(meeting: Meeting, value: object) -> ReviewDecision | None:
     if value is None or value == "":
         return None
@@ -598,10 +746,13 @@ def _decision(meeting: Meeting, value: object) -> ReviewDecision | None:
 def save_terms(
     meeting: Meeting, revision: object, wanted: dict[str, Any], editor: str, *, amending: bool = False
 ) -> PlanTerms:
-    """Set the contingency plan, the monitor and the review date (and at a review, the
-    decision). Fields not named keep their value; every named field is checked first."""
+    """Set the contingency plan, the monitor, the review date, the core group (where the format
+    has one: who, when it first meets, how many weeks apart) and, at a review, the decision (with
+    the day a step-down or an end takes effect). Fields not named keep their value; every named
+    field is checked first, so a refusal changes nothing."""
     _open(meeting, amending=amending)
     terms = terms_of(meeting)
+    carried = terms.revision == 0 and terms.id is not None
     values = {
         "contingency": _text(
             wanted.get("contingency", terms.contingency), "contingency", MAX_CONTINGENCY, required=False
@@ -615,9 +766,16 @@ def save_terms(
             wanted.get("decision_why", terms.decision_why), "decision_why", MAX_WHAT, required=False
         ),
     }
+    values["decision_on"] = _decision_on(values["decision"], wanted.get("decision_on"), terms.decision_on)
+    values |= _core_group_values(meeting, wanted, terms)
+    members = values.pop("core_group", None)
     _changed(meeting, terms, revision, editor)
     for field, value in values.items():
         setattr(terms, field, value)
+    if carried:  # the default review date it showed is now agreed: written, even if unchanged
+        flag_modified(terms, "review_on")
+    if members is not None:
+        _set_core_group(terms, members)
     db.session.add(terms)
     try:
         db.session.flush()

@@ -2,8 +2,11 @@
 
 The new meeting copies the people list, the outcomes, the agreed actions
 (each remembering the action it continues, so the review can say how it
-went), the notes and the contingency and monitor. Each meeting points to the
-one it reviews, so a family's meetings read as one history.
+went), the notes, the contingency and monitor, and the core group (its people,
+as listed again, and how often it meets). The terms are carried, not agreed:
+the review agrees its own, and its next review date is its format's default
+until it does. Each meeting points to the one it reviews, so a family's
+meetings read as one history.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from facilitator.extensions import db
 from facilitator.models import (
     ActionStatus,
+    CoreGroupMember,
     Admission,
     Meeting,
     MeetingMember,
@@ -65,7 +69,9 @@ def create_review(meeting: Meeting, zone: tzinfo) -> tuple[Meeting, bool]:
     review.review_of_id = meeting.id
     for member in meeting.members:
         db.session.add(MeetingMember(meeting=review, chair_id=member.chair_id, role=member.role))
-    _carry_plan(meeting, review, _carry_people(meeting, review))
+    carried = _carry_people(meeting, review)
+    _carry_plan(meeting, review, carried)
+    _carry_terms(meeting, review, carried)
     try:
         db.session.commit()
     except IntegrityError:  # another chair set it up at the same moment
@@ -121,13 +127,26 @@ def _carry_plan(meeting: Meeting, review: Meeting, carried: dict[int, Participan
                 family_only=note.family_only,
             )
         )
+
+
+def _carry_terms(meeting: Meeting, review: Meeting, carried: dict[int, Participant]) -> None:
+    """The contingency, the monitor and the core group, as the review starts from them
+    (`revision` 0: not yet agreed in the review). The dates are the review's own to agree."""
     terms = plan.terms_of(meeting)
+    weeks = terms.core_group_every_weeks or plan.CORE_GROUP_EVERY_WEEKS
     db.session.add(
         PlanTerms(
             meeting_id=review.id,
             contingency=terms.contingency,
             monitor=terms.monitor,
             review_on=None,
+            core_group_every_weeks=weeks if plan.has_core_group(review) else None,
+            core_group=[
+                CoreGroupMember(participant=carried[member.participant_id])
+                for member in terms.core_group
+                if member.participant_id in carried and plan.has_core_group(review)
+            ],
+            revision=0,
         )
     )
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from facilitator.extensions import db
 from facilitator.models import Meeting, MeetingStatus, Participant, StageKind
 from facilitator.models.types import utcnow
-from facilitator.services import changes, people
+from facilitator.services import changes, people, plan
 from facilitator.services.errors import ValidationError
 
 MAX_TIMER_MINUTES = 240
@@ -41,6 +41,8 @@ def start(meeting: Meeting) -> None:
     meeting.status, meeting.started_at, meeting.current_position = MeetingStatus.LIVE, utcnow(), 0
     _reset_timer(meeting)
     changes.record(meeting, "meeting_changed")
+    if plan.review_date_follows_start(meeting):  # the default review date counts from today
+        changes.record(meeting, "terms_saved")
     db.session.commit()
 
 

@@ -1,11 +1,13 @@
-"""The summary everyone takes away: what the meeting was for, who came, what was done, and
-the plan (outcomes, every action, bottom lines, contingency, monitor, review date).
+"""The summary everyone takes away: what the meeting was for, who came, what was done, what was
+said in each stage, and the plan (outcomes, every action, bottom lines, contingency, monitor,
+review date).
 
-There are two copies. The family's copy holds what the family was party to:
-bottom lines named as the room saw them, and the notes they kept within the
-family (only for a family member's own copy). The professionals' copy, for
-the case record, adds the meeting's record: when private family time began
-and ended, who was listed but did not come, who was turned away. A note kept
+There are two copies. The family's copy holds what the family was party to: what
+was said and the bottom lines as the room saw them (`access.said_in_copy`), and the
+notes they kept within the family (only for a family member's own copy). The
+professionals' copy, for the case record, holds every word said, named, and adds the
+meeting's record: when private family time began and ended, who was listed but did not
+come, who was turned away. A note kept
 within the family is never in it. Which copy a viewer gets is decided in
 `access.summary_copy`.
 
@@ -28,9 +30,11 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 
 from facilitator import formats
+from facilitator.formats import behaviour
 from facilitator.models import (
     Admission,
     ConsentItem,
+    Contribution,
     ContributionKind,
     HistoryEntry,
     HistoryKind,
@@ -41,7 +45,6 @@ from facilitator.models import (
     PlanAction,
     PlanNote,
     PlanTerms,
-    RoundDisplay,
     Sharing,
     Stage,
     StageKind,
@@ -62,12 +65,54 @@ class BottomLine:
 
 
 @dataclass(frozen=True)
+class Said:
+    """One thing said in a round, as a copy holds it."""
+
+    text: str
+    name: str | None  # None where the copy holds the round's answers without names
+    feeling: str | None  # one of the check-in feelings, or None
+
+
+@dataclass(frozen=True)
+class StageSaid:
+    """What was said in one stage, sorted as the stage sorts it (worries, what is working well,
+    why a score); bottom lines and offers have their own places (the bottom lines, the plan)."""
+
+    stage: Stage
+    said: list[tuple[ContributionKind, list[Said]]]
+    answered_by: list[str]  # where the copy holds only who answered
+
+
+@dataclass(frozen=True)
 class Spread:
     stage: Stage
     low: int
     middle: float
     high: int
     count: int
+
+
+@dataclass(frozen=True)
+class ScaleOnMap:
+    """A scale on the Signs of Safety map: its spread once revealed, and why people chose their
+    numbers."""
+
+    stage: Stage
+    spread: Spread | None
+    reasons: list[Said]
+
+
+@dataclass(frozen=True)
+class SafetyMap:
+    """Signs of Safety mapping, as one map: what this copy holds of it, in the people's own words."""
+
+    pairs: list[tuple[Said | None, Said | None]]  # each danger statement beside its safety goal, in order
+    worries: list[Said]
+    working_well: list[Said]
+    needs_to_happen: list[Said]
+    scales: list[ScaleOnMap]
+    answered_by: list[str]  # where the copy holds only who said something, not their words
+    stage_ids: frozenset[int]  # the stages it holds, told nowhere else in the summary
 
 
 @dataclass(frozen=True)
@@ -162,8 +207,17 @@ class Summary:
     # Words passed on only with consent, as this copy's reader may read them.
     childs_words: list[ChildsWords] = field(default_factory=list)
     mediation: Mediation | None = None
-    # Whether the plan's sections belong in it: not in a mediation that never used the plan.
+    # What was said in each stage, as this copy holds it.
+    said: list[StageSaid] = field(default_factory=list)
+    # Signs of Safety mapping: the whole map (None where the agenda has no part of it).
+    safety_map: SafetyMap | None = None
+    # Whether the plan's sections belong in it: not in a meeting that never used the plan nor had
+    # a part for it (a mediation held apart, a check-in circle).
     shows_plan: bool = True
+    # Whether the referrer's agreement does: where the agenda asked for it, or it was given.
+    shows_agreement: bool = True
+    # Whether the plan names a core group (`Format.core_group`): its people and dates, in the terms.
+    core_group: bool = False
 
     @property
     def actions(self) -> list[PlanAction]:
@@ -171,14 +225,92 @@ class Summary:
         return [action for _outcome, actions in self.outcomes for action in actions] + self.other_actions
 
 
-def _bottom_lines(meeting: Meeting, copy: Copy) -> list[BottomLine]:
+def _bottom_lines(said: list[Contribution], copy: Copy) -> list[BottomLine]:
+    from facilitator import access  # it imports this module
+
     lines = []
-    for item in contributions.of_meeting(meeting):
+    for item in said:
         if item.kind is not ContributionKind.BOTTOM_LINE:
             continue
-        named = copy is Copy.PROFESSIONALS or item.stage.display is RoundDisplay.NAMED
+        _words, named = access.said_in_copy(item.stage.display, item.kind, copy)
         lines.append(BottomLine(item.text, item.participant.name if named else None))
     return lines
+
+
+# In their own places: the bottom lines in theirs, and each offer in the plan, as an action.
+SAID_ELSEWHERE = (ContributionKind.BOTTOM_LINE, ContributionKind.OFFER)
+
+
+def _said(meeting: Meeting, said: list[Contribution], copy: Copy) -> list[StageSaid]:
+    """Every answer, worry, thing working well and reason for a score, stage by stage, as
+    `access.said_in_copy` says this copy holds each round."""
+    from facilitator import access  # it imports this module
+
+    by_stage: dict[int, list[Contribution]] = {}
+    for item in said:
+        if item.kind not in SAID_ELSEWHERE:
+            by_stage.setdefault(item.stage_id, []).append(item)
+    found = []
+    for stage in meeting.stages:
+        items = by_stage.get(stage.id)
+        if not items:
+            continue
+        words, named = access.said_in_copy(stage.display, ContributionKind.ANSWER, copy)
+        if not words:
+            names = [item.participant.name for item in items]
+            found.append(StageSaid(stage, [], list(dict.fromkeys(names))))
+            continue
+        sorted_said: dict[ContributionKind, list[Said]] = {}
+        for item in items:
+            sorted_said.setdefault(item.kind, []).append(
+                Said(item.text, item.participant.name if named else None, item.feeling)
+            )
+        found.append(StageSaid(stage, list(sorted_said.items()), []))
+    return found
+
+
+def _safety_map(
+    meeting: Meeting, said: list[Contribution], copy: Copy, spreads: list[Spread]
+) -> SafetyMap | None:
+    """The map's parts, each in the words of those who said them, as `access.said_in_copy` says
+    this copy holds each round; the scales reached with it, their spreads and reasons."""
+    if not any(behaviour.of(stage.kind).map for stage in meeting.stages):
+        return None
+    from facilitator import access  # it imports this module
+
+    mapped = {stage.id for stage in meeting.stages if behaviour.of(stage.kind).map}
+    scales = [s for s in meeting.stages if s.kind is StageKind.SCALING and meeting.has_reached(s)]
+    parts: dict[ContributionKind, list[Said]] = {}
+    reasons: dict[int, list[Said]] = {}
+    answered_by: list[str] = []
+    for item in said:
+        reason = item.kind is ContributionKind.REASON and item.stage in scales
+        if item.stage_id not in mapped and not reason:
+            continue
+        words, named = access.said_in_copy(item.stage.display, item.kind, copy)
+        if not words:
+            answered_by.append(item.participant.name)
+            continue
+        said_here = Said(item.text, item.participant.name if named else None, None)
+        if reason:
+            reasons.setdefault(item.stage_id, []).append(said_here)
+        else:
+            parts.setdefault(item.kind, []).append(said_here)
+    dangers = parts.get(ContributionKind.DANGER_STATEMENT, [])
+    goals = parts.get(ContributionKind.SAFETY_GOAL, [])
+    spread_of = {spread.stage.id: spread for spread in spreads}
+    return SafetyMap(
+        pairs=[
+            (dangers[n] if n < len(dangers) else None, goals[n] if n < len(goals) else None)
+            for n in range(max(len(dangers), len(goals)))
+        ],
+        worries=parts.get(ContributionKind.WORRY, []),
+        working_well=parts.get(ContributionKind.WORKING_WELL, []),
+        needs_to_happen=parts.get(ContributionKind.NEEDS_TO_HAPPEN, []),
+        scales=[ScaleOnMap(stage, spread_of.get(stage.id), reasons.get(stage.id, [])) for stage in scales],
+        answered_by=list(dict.fromkeys(answered_by)),
+        stage_ids=frozenset(mapped | {stage.id for stage in scales}),
+    )
 
 
 def _spreads(meeting: Meeting) -> list[Spread]:
@@ -321,6 +453,10 @@ def build(
     terms = plan.terms_of(meeting)
     state = agreement.state_of(meeting)
     plan_used = bool(outcomes or actions or notes or terms.revision or state.responses)
+    does = [behaviour.of(stage.kind) for stage in meeting.stages]
+    said = contributions.of_meeting(meeting)
+    spreads = _spreads(meeting)
+    safety_map = _safety_map(meeting, said, copy, spreads)
     return Summary(
         meeting=meeting,
         copy=copy,
@@ -331,8 +467,8 @@ def build(
         outcomes=[(outcome, [a for a in agreed if a.outcome_id == outcome.id]) for outcome in outcomes],
         other_actions=[a for a in agreed if a.outcome_id is None],
         proposals=[action for action in actions if action.status.waiting],
-        bottom_lines=_bottom_lines(meeting, copy),
-        spreads=_spreads(meeting),
+        bottom_lines=_bottom_lines(said, copy),
+        spreads=spreads,
         terms=terms,
         agreement=state,
         notes=notes,
@@ -345,7 +481,16 @@ def build(
         else [],
         childs_words=_childs_words(items),
         mediation=mediation,
-        shows_plan=plan_used or mediation is None,
+        # The map's stages are in the map, told once.
+        said=[
+            part
+            for part in _said(meeting, said, copy)
+            if safety_map is None or part.stage.id not in safety_map.stage_ids
+        ],
+        safety_map=safety_map,
+        shows_plan=plan_used or (mediation is None and any(stage.plan for stage in does)),
+        shows_agreement=bool(state.responses) or any(stage.agreement for stage in does),
+        core_group=plan.has_core_group(meeting),
     )
 
 

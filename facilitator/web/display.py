@@ -44,6 +44,9 @@ STAGE_KIND_LABELS = {
     StageKind.CHECK_OUT: _l("Check-out round"),
     StageKind.OWN_SPACE: _l("Each in their own space (shuttle mediation)"),
     StageKind.CHILDS_VOICE: _l("The child's voice: three houses"),
+    StageKind.WORRIES: _l("Mapping: what we are worried about (Signs of Safety)"),
+    StageKind.WORKING_WELL: _l("Mapping: what is working well (Signs of Safety)"),
+    StageKind.NEEDS_TO_HAPPEN: _l("Mapping: what needs to happen (Signs of Safety)"),
 }
 
 SIDE_LABELS = {
@@ -71,10 +74,14 @@ FEELING_LABELS = {
     "tired": _l("Tired"),
 }
 
+# What an answer is, where a stage collects more than one kind (`behaviour.collects`).
 SHARED_AS_LABELS = {
     ContributionKind.WORRY: _l("What we are worried about"),
     ContributionKind.WORKING_WELL: _l("What is working well"),
     ContributionKind.BOTTOM_LINE: _l("Bottom lines"),
+    ContributionKind.DANGER_STATEMENT: _l("Danger statement"),
+    ContributionKind.NEEDS_TO_HAPPEN: _l("What needs to happen"),
+    ContributionKind.SAFETY_GOAL: _l("Safety goal"),
 }
 
 DISPLAY_LABELS = {

@@ -13,6 +13,7 @@ from facilitator.extensions import db
 from facilitator.models import (
     AgreementResponse,
     Contribution,
+    CoreGroupMember,
     HistoryEntry,
     Meeting,
     Outcome,
@@ -189,8 +190,26 @@ def everything_stored(app, meeting_id):
                     "progress_note",
                 ),
                 "terms": rows(
-                    PlanTerms, "contingency", "monitor", "review_on", "decision", "decision_why", "revision"
+                    PlanTerms,
+                    "contingency",
+                    "monitor",
+                    "review_on",
+                    "core_group_meets_on",
+                    "core_group_every_weeks",
+                    "decision",
+                    "decision_on",
+                    "decision_why",
+                    "revision",
                 ),
+                "core_group": [
+                    list(row)
+                    for row in db.session.execute(
+                        select(CoreGroupMember.terms_id, CoreGroupMember.participant_id)
+                        .join(PlanTerms, PlanTerms.id == CoreGroupMember.terms_id)
+                        .where(PlanTerms.meeting_id == meeting_id)
+                        .order_by(CoreGroupMember.id)
+                    )
+                ],
                 "agreement": rows(
                     AgreementResponse, "id", "participant_id", "agreed", "reasons", "plan_revision"
                 ),

@@ -9,7 +9,7 @@ import pytest
 from facilitator.extensions import db
 from facilitator.models import Meeting
 from facilitator.models.types import utcnow
-from facilitator.services import closing, people, plan, reviews, running
+from facilitator.services import closing, dates, people, plan, reviews, running
 from tests.live.conftest import Room, ack, everything_stored, received, sync
 
 
@@ -212,7 +212,16 @@ def test_the_reviews_decision_reaches_everyone_and_is_in_the_summary(app, client
     actions = carried(room)
     assert progress(jo.socket, actions["Has the children on Fridays"], "stuck", "Nan is in hospital")["ok"]
     terms = sync(room.chair)["plan"]["terms"]
-    assert (terms["contingency"], terms["review_on"], terms["decision"]) == ("Nan steps in", None, None)
+    with app.app_context():
+        started = db.session.get(Meeting, room.meeting.id).started_at
+        # The review's own next review: its format's default, six months after it met.
+        six_months_on = plan._add_months(dates.local_day(started), 6)
+    assert (terms["contingency"], terms["review_on"], terms["decision"], terms["revision"]) == (
+        "Nan steps in",
+        six_months_on.isoformat(),
+        None,
+        0,
+    )
     room.drain()
 
     refused = ack(ravi.socket, "save_terms", {"revision": terms["revision"], "decision": "end"})
@@ -236,6 +245,7 @@ def test_the_reviews_decision_reaches_everyone_and_is_in_the_summary(app, client
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "What the review decided" in text
+    assert f"{six_months_on:%A} {six_months_on.day} {six_months_on:%B %Y}" in text  # the review date, agreed
     assert "Change the plan: Nan needs help on Fridays" in text
     assert "Stuck: Nan is in hospital" in text
     assert "This meeting reviewed:" in text and "FGC for the J. family" in text

@@ -19,7 +19,7 @@ from facilitator.models import (
     Side,
 )
 from facilitator.models.types import utcnow
-from facilitator.services import closing, joining, people, plan, reviews, running
+from facilitator.services import closing, dates, joining, people, plan, reviews, running
 from facilitator.services.errors import ValidationError
 
 # Not the council's zone, and hours from UTC: a review at 10:00 here is not 10:00 UTC.
@@ -187,11 +187,14 @@ def test_a_review_carries_the_agreed_plan_and_the_people_who_took_part(held, own
         ("Mum's worries stay with us", True),
     ]
     terms = plan.terms_of(review)
-    assert (terms.contingency, terms.monitor, terms.review_on, terms.decision) == (
+    # Carried, not yet agreed in the review: its own next review date is its format's default,
+    # six months after it meets (on the last one's review date).
+    assert (terms.contingency, terms.monitor, terms.review_on, terms.decision, terms.revision) == (
         "Nan steps in",
         "Aunt Jo",
+        plan._add_months(review_on, 6),
         None,
-        None,
+        0,
     )
     assert plan.terms_of(held).review_on == review_on  # the meeting reviewed keeps its own
 
@@ -306,36 +309,39 @@ def test_a_decision_on_the_plan_is_made_only_at_a_review(make_meeting, request_c
 
 
 def test_a_review_records_its_decision_and_why(review_meeting):
+    """The carried terms are not yet agreed in the review (revision 0); a step-down takes effect
+    on the day it is decided unless another day is given."""
     terms = plan.save_terms(
-        review_meeting, 1, {"decision": "step_down", "decision_why": "The children are safer now"}, "Kerry"
+        review_meeting, 0, {"decision": "step_down", "decision_why": "The children are safer now"}, "Kerry"
     )
 
-    assert (terms.decision, terms.decision_why, terms.edited_by) == (
+    assert (terms.decision, terms.decision_why, terms.edited_by, terms.decision_on) == (
         ReviewDecision.STEP_DOWN,
         "The children are safer now",
         "Kerry",
+        dates.local_day(utcnow()),
     )
     assert stored_terms(review_meeting) == (
         "Nan steps in",
         ReviewDecision.STEP_DOWN,
         "The children are safer now",
-        2,
+        1,
     )
 
 
 @pytest.mark.parametrize("decision", ["maybe", "KEEP", "step down", 1, True, ["keep"], {"value": "keep"}])
 def test_a_review_refuses_a_decision_it_does_not_know_and_changes_nothing(review_meeting, decision):
-    plan.save_terms(review_meeting, 1, {"decision": "keep", "decision_why": "It is working"}, "Kerry")
+    plan.save_terms(review_meeting, 0, {"decision": "keep", "decision_why": "It is working"}, "Kerry")
     before, version = stored_terms(review_meeting), review_meeting.version
 
     error = refused(
         lambda: plan.save_terms(
-            review_meeting, 2, {"contingency": "Grandad steps in", "decision": decision}, "Dan"
+            review_meeting, 1, {"contingency": "Grandad steps in", "decision": decision}, "Dan"
         )
     )
 
     assert error.field == "decision"
-    assert stored_terms(review_meeting) == before == ("Nan steps in", ReviewDecision.KEEP, "It is working", 2)
+    assert stored_terms(review_meeting) == before == ("Nan steps in", ReviewDecision.KEEP, "It is working", 1)
     assert db.session.get(Meeting, review_meeting.id).version == version
 
 

@@ -209,6 +209,17 @@ def test_modules_that_import_each_other_are_built(tmp_path):
     assert build.modules_under("a.js") == ["b.js"]
 
 
+def test_a_module_imported_only_later_is_not_preloaded_but_still_hashed(tmp_path):
+    """A part few pages need (`import()` when the meeting has it) is not fetched with the page."""
+    source, target = tmp_path / "source", tmp_path / "built"
+    write(source, {"page.js": 'import "./now.js";\nconst later = () => import("./later.js");\n', "now.js": "", "later.js": 'import "./deep.js";\n', "deep.js": ""})
+    first = assets.build(source, target)
+    assert first.modules_under("page.js") == ["now.js"]
+    assert f'import("./{first.names["later.js"]}")' in (target / first.names["page.js"]).read_text()
+    write(source, {"deep.js": "export const changed = true;\n"})
+    assert assets.build(source, target).names["page.js"] != first.names["page.js"]
+
+
 def test_an_import_of_a_missing_file_is_left_as_written(tmp_path):
     source, target = tmp_path / "source", tmp_path / "built"
     write(source, {"a.js": 'import "./missing.js";\nimport "/elsewhere.js";\n'})

@@ -218,13 +218,32 @@ function renderRoundControls(state, stage) {
   $("[data-pass-turn]").hidden = !stage.talking_piece || stage.turn === null;
   $("[data-reveal-controls]").hidden = !stage.does.scaling || stage.scale?.revealed;
   $("[data-record-feeling]").hidden = !stage.does.feelings;
-  $("[data-record-kind]").hidden = !stage.does.sorted;
   const who = $("#record-person");
   const chosen = who.value;
   const people = state.people.filter((p) => ["admitted", "expected"].includes(p.admission));
   who.replaceChildren(...people.map((p) => new Option(p.name, String(p.id))));
   if (stage.talking_piece && stage.turn !== null) who.value = String(stage.turn);
   else if (people.some((p) => String(p.id) === chosen)) who.value = chosen;
+  renderRecordKinds(state, stage);
+}
+
+let recordKindStage = null;
+
+/** What the answer is follows the stage: its own kind first; a choice only where the stage
+ * collects several, of those the person it is from may give (`stage.collects`). */
+function renderRecordKinds(state, stage) {
+  const person = state.people.find((p) => String(p.id) === $("#record-person").value);
+  const kinds = (stage?.collects ?? []).filter((c) => !person || c.by.includes(person.side)).map((c) => c.kind);
+  $("[data-record-kind]").hidden = (stage?.collects.length ?? 0) < 2;
+  const select = $("#record-kind");
+  for (const option of select.options) {
+    option.hidden = !kinds.includes(option.value);
+    option.disabled = option.hidden;
+  }
+  if (recordKindStage !== stage?.id || !kinds.includes(select.value)) {
+    recordKindStage = stage?.id ?? null;
+    select.value = kinds[0] ?? "";
+  }
 }
 
 function bindPrivateStart() {
@@ -350,6 +369,7 @@ if (mayRun && !waiting) {
   });
   $("[data-reveal]").addEventListener("click", () => send("reveal", {}));
   const record = $("[data-record-form]");
+  $("#record-person").addEventListener("change", () => renderRecordKinds(live.state, currentStage(live.state)));
   record.addEventListener("submit", (event) => {
     event.preventDefault();
     const stage = currentStage(live.state);

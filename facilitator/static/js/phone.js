@@ -12,8 +12,6 @@ import { Outbox } from "./lib/outbox.js";
 import { createClosing } from "./lib/closing.js";
 import { createPlan, offerTools } from "./lib/plan.js";
 import { renderRound } from "./lib/round.js";
-import { drawPhoneHouses } from "./lib/houses.js";
-import { drawSpace } from "./lib/space.js";
 
 const indicator = document.querySelector("[data-connection]");
 const connectionText = document.querySelector("[data-connection-text]");
@@ -26,6 +24,7 @@ let plan = null;
 let closing = null;
 let offers = null;
 let scoreStage = null;
+let kindStage = null; // the stage whose kinds the choice shows, so its own kind is checked once
 let hadTurn = false;
 let shownStage = null; // the stage drawn, so a change is drawn and said once
 
@@ -106,6 +105,21 @@ function renderStage(state, stage) {
   $("[data-stage-announce]").textContent = stage ? say("stage-now").replace("{number}", number).replace("{title}", title) : "";
 }
 
+// The child's houses and a party's own space are parts few meetings have: their scripts are
+// fetched only on a phone whose meeting has them, so every other phone loads less.
+const parts = {};
+
+function drawParts(state) {
+  if (state.meeting.stages.some((s) => s.does.houses)) {
+    parts.houses ??= import("./lib/houses.js");
+    parts.houses.then(({ drawPhoneHouses }) => drawPhoneHouses(holder, live.state, live));
+  }
+  if ($("[data-space]")) {
+    parts.space ??= import("./lib/space.js");
+    parts.space.then(({ drawSpace }) => drawSpace(holder, live.state, live.socket));
+  }
+}
+
 function render(state) {
   catchUp(state);
   if (!$("[data-live]") || !state.meeting) return;
@@ -117,8 +131,7 @@ function render(state) {
   renderWelcome(state);
   renderAnswerForm(state, stage);
   renderScore(state, stage);
-  drawPhoneHouses(holder, state, live);
-  drawSpace(holder, state, live.socket);
+  drawParts(state);
   if (!plan) {
     const mode = planMode(state);
     plan = createPlan($("[data-plan]"), {
@@ -151,8 +164,9 @@ function renderAnswerForm(state, stage) {
     return;
   }
   $("[data-feelings]").hidden = !stage.does.feelings;
-  $("[data-kinds]").hidden = !stage.does.sorted;
-  const label = stage.does.offers ? "offer" : stage.does.scaling ? "reason" : stage.does.sorted ? "share" : "answer";
+  const kinds = mayGive(state, stage);
+  renderKinds(form, kinds, stage);
+  const label = stage.does.offers ? "offer" : stage.does.scaling ? "reason" : kinds.length > 1 ? "share" : "answer";
   $("[data-answer-label]").textContent = say(label);
   $("[data-answer-hint]").textContent = say(stage.display === "named" ? "answer-hint" : "answer-hint-unnamed");
   const note = $("[data-turn-note]");
@@ -161,6 +175,30 @@ function renderAnswerForm(state, stage) {
     const holderName = state.people.find((p) => p.id === stage.turn)?.name ?? "";
     note.textContent = stage.turn === state.you?.id ? say("your-turn") : say("turn-with").replace("{name}", holderName);
     note.classList.toggle("turn-note--yours", stage.turn === state.you?.id);
+  }
+}
+
+/** The kinds of answer this stage collects that this person may give, its own kind first. */
+function mayGive(state, stage) {
+  const side = state.you?.side;
+  return (stage?.collects ?? []).filter((c) => c.by.includes(side)).map((c) => c.kind);
+}
+
+/** The choice of kind, only where there is one: it starts on what the stage asks for. */
+function renderKinds(form, kinds, stage) {
+  const fieldset = $("[data-kinds]");
+  fieldset.hidden = kinds.length < 2;
+  for (const choice of fieldset.querySelectorAll("[data-kind-choice]")) {
+    const offered = kinds.includes(choice.dataset.kindChoice);
+    choice.hidden = !offered;
+    choice.querySelector("input").disabled = !offered;
+  }
+  const checked = form.querySelector("[name=kind]:checked");
+  if (kindStage !== stage.id || !checked || checked.disabled) {
+    kindStage = stage.id;
+    const first = kinds.length ? form.querySelector(`[name=kind][value="${kinds[0]}"]`) : null;
+    if (first) first.checked = true;
+    else if (checked) checked.checked = false;
   }
 }
 
@@ -237,7 +275,8 @@ function bindForms() {
       if (!said || !stage) return;
       $("[data-answer-error]").hidden = true;
       const answer = { text: said, stage_id: stage.id };
-      if (stage.does.sorted) answer.kind = form.querySelector("[name=kind]:checked")?.value;
+      // Where the stage collects several kinds, the answer says which: the one chosen, else the stage's own.
+      if (stage.collects.length > 1) answer.kind = form.querySelector("[name=kind]:checked:not(:disabled)")?.value ?? mayGive(live.state, stage)[0];
       if (!$("[data-feelings]").hidden) answer.feeling = form.querySelector("[name=feeling]:checked")?.value;
       outbox.add(answer);
       field.value = "";

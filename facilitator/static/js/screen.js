@@ -37,7 +37,7 @@ function region(name, { units, groups = "", news: say, what }) {
 }
 
 const REGIONS = [
-  region("round", { units: ".said > li", groups: ".column, .reasons", news: "new-answer", what: ".said__text" }),
+  region("round", { units: ".said > li", groups: ".column, .reasons, .map__pairs", news: "new-answer", what: ".said__text" }),
   region("plan", {
     // An outcome is paged by its actions, its heading shown above them on each page they are on.
     units: "[data-plan] .action, [data-plan] .note, [data-plan] .outcome:not(:has(.action))",
@@ -79,7 +79,14 @@ function render(state) {
   $("[data-plan-section]").hidden = !planStage;
   body.dataset.layout = !roundPart.hidden && planStage ? "two" : "one";
   // Once there is something to read, the title and questions step back to make room for it.
-  const busy = planStage || state.contributions.some((c) => c.stage_id === stage?.id) || Boolean(stage?.scale?.revealed);
+  // The Signs of Safety map takes the width of the screen, as the houses do.
+  const onMap = $("[data-round]").dataset.shape === "map";
+  root.classList.toggle("room--map", onMap);
+  const busy =
+    planStage ||
+    state.contributions.some((c) => c.stage_id === stage?.id) ||
+    Boolean(stage?.scale?.revealed) ||
+    (onMap && Boolean($("[data-round] .said > li")));
   root.classList.toggle("room--busy", busy);
   plan.draw(state);
   closing.draw(state);

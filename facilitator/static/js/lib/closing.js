@@ -1,9 +1,9 @@
 // The end of the plan, drawn the same way on every view: what happens if the plan does not
-// work, who checks it is happening, the review date (at a review, the decision), and the
-// referrer's agreement. The family and the chairs ("edit") change the terms; the referrer
+// work, who checks it is happening, the review date, the core group (where the format has one:
+// who, when it meets, how often), at a review the decision, and the referrer's agreement. The family and the chairs ("edit") change the terms; the referrer
 // agrees or says why not from their phone, and a chair can record it for them. The server
 // decides whether an agreement still holds: a change to the plan asks the referrer again.
-import { button, clock, day, fromTemplate } from "./dom.js";
+import { button, clock, day, fromTemplate, names } from "./dom.js";
 import { element, text } from "./meeting.js";
 
 const t = (key) => text("closing-text", key);
@@ -26,9 +26,12 @@ export function createClosing(root, { mode, socket, shows = (does) => does.terms
     // The end of the plan matters once the plan is being written, or once anything is in it.
     const stage = state.meeting.stages[state.meeting.current_position];
     const { terms: written, agreement: answered } = state.plan;
+    // A review's terms come carried from the meeting before: shown from the start.
+    const carried = Boolean(written.contingency || written.monitor || written.core_group.length);
     root.hidden = !(
       Boolean(stage && shows(stage.does)) ||
       written.revision > 0 ||
+      carried ||
       answered.responses.length > 0
     );
     if (root.hidden) return;
@@ -49,10 +52,49 @@ export function createClosing(root, { mode, socket, shows = (does) => does.terms
     fact(t("contingency"), current.contingency);
     fact(t("monitor"), current.monitor);
     fact(t("review-on"), current.review_on ? day(current.review_on) : "");
+    if (state.meeting.core_group) {
+      fact(t("core-group"), names(current.core_group.map((member) => member.name)));
+      fact(t(review ? "core-group-next" : "core-group-first"), meets(current));
+    }
     if (review) fact(t("decision"), current.decision ? `${t(`decision-${current.decision}`)}${current.decision_why ? `: ${current.decision_why}` : ""}` : "");
+    if (review && current.decision_on) fact(t("decision-on"), day(current.decision_on));
     const children = [element("h3", t("terms-title")), facts];
     if (mode === "edit") children.push(button(t("change-terms"), "button button--small button--secondary", openTerms));
     terms.replaceChildren(...children);
+  }
+
+  /** "Tuesday 12 January 2027, then every 6 weeks". */
+  function meets(current) {
+    const weeks = current.core_group_every_weeks;
+    const often = weeks ? t(weeks === 1 ? "every-week" : "every-weeks").replace("{weeks}", weeks) : "";
+    if (!current.core_group_meets_on && !often) return "";
+    const when = current.core_group_meets_on ? day(current.core_group_meets_on) : t("not-set");
+    return often ? t("then").replace("{when}", when).replace("{often}", often) : when;
+  }
+
+  /** Everyone let in, and anyone already in the core group (a review's people need not have joined). */
+  function coreGroupChoices(form, current) {
+    const chosen = new Set(current.core_group.map((member) => member.participant_id));
+    const people = state.people.filter((p) => p.admission === "admitted").map((p) => ({ id: p.id, name: p.relation ? `${p.name} (${p.relation})` : p.name }));
+    for (const member of current.core_group) {
+      if (!people.some((p) => p.id === member.participant_id)) people.push({ id: member.participant_id, name: member.name });
+    }
+    const list = form.querySelector("[data-core-group-people]");
+    list.replaceChildren(...people.map((person) => {
+      const row = element("div", "", "choice");
+      const input = document.createElement("input");
+      input.className = "choice__input";
+      input.type = "checkbox";
+      input.name = "core_group";
+      input.value = String(person.id);
+      input.id = `core-group-${person.id}`;
+      input.checked = chosen.has(person.id);
+      const label = element("label", person.name, "choice__label");
+      label.htmlFor = input.id;
+      row.append(input, label);
+      return row;
+    }));
+    form.querySelector("[data-core-group-nobody]").hidden = people.length > 0;
   }
 
   function openTerms() {
@@ -66,6 +108,22 @@ export function createClosing(root, { mode, socket, shows = (does) => does.terms
     decision.hidden = !state.meeting.is_review;
     for (const input of form.querySelectorAll("[name=decision]")) input.checked = input.value === (current.decision ?? "");
     form.elements.decision_why.value = current.decision_why;
+    const coreGroup = form.querySelector("[data-core-group]");
+    coreGroup.hidden = !state.meeting.core_group;
+    if (state.meeting.core_group) {
+      coreGroupChoices(form, current);
+      const label = form.querySelector("[data-core-group-when]");
+      if (state.meeting.is_review) label.textContent = label.dataset.reviewLabel;
+      form.elements.core_group_meets_on.value = current.core_group_meets_on ?? "";
+      form.elements.core_group_every_weeks.value = current.core_group_every_weeks ?? "";
+    }
+    // A step-down or an end takes effect on a day: asked only for those.
+    const decisionOn = form.querySelector("[data-decision-on]");
+    const dated = () => ["step_down", "end"].includes(form.querySelector("[name=decision]:checked")?.value);
+    const showDecisionOn = () => { decisionOn.hidden = !dated(); };
+    form.elements.decision_on.value = current.decision_on ?? "";
+    for (const input of form.querySelectorAll("[name=decision]")) input.addEventListener("change", showDecisionOn);
+    showDecisionOn();
     const error = form.querySelector("[data-form-error]");
     const conflict = form.querySelector("[data-conflict]");
     const close = () => {
@@ -83,8 +141,15 @@ export function createClosing(root, { mode, socket, shows = (does) => does.terms
         monitor: form.elements.monitor.value,
         review_on: form.elements.review_on.value || null,
       };
+      if (state.meeting.core_group) {
+        payload.core_group = [...form.querySelectorAll("[name=core_group]:checked")].map((input) => Number(input.value));
+        payload.core_group_meets_on = form.elements.core_group_meets_on.value || null;
+        const weeks = form.elements.core_group_every_weeks.value.trim();
+        payload.core_group_every_weeks = weeks === "" ? null : Number(weeks);
+      }
       if (state.meeting.is_review) {
         payload.decision = form.querySelector("[name=decision]:checked")?.value || null;
+        payload.decision_on = dated() ? form.elements.decision_on.value || null : null;
         payload.decision_why = form.elements.decision_why.value;
       }
       socket.emit("save_terms", payload, (ack) => {
@@ -93,7 +158,8 @@ export function createClosing(root, { mode, socket, shows = (does) => does.terms
           revision = ack.error.current.revision;
           conflict.querySelector("[data-conflict-message]").textContent = ack.error.message;
           const theirs = ack.error.current;
-          conflict.querySelector("[data-theirs]").textContent = [theirs.contingency, theirs.monitor, theirs.review_on].filter(Boolean).join(" · ");
+          const group = (theirs.core_group ?? []).map((member) => member.name);
+          conflict.querySelector("[data-theirs]").textContent = [theirs.contingency, theirs.monitor, theirs.review_on, names(group), theirs.core_group_meets_on].filter(Boolean).join(" · ");
           conflict.hidden = false;
           conflict.querySelector("[data-keep-mine]").focus();
           return;

@@ -7,7 +7,10 @@ const EMPTY_PLAN = Object.freeze({
   outcomes: [],
   actions: [],
   notes: [],
-  terms: { contingency: "", monitor: "", review_on: null, decision: null, decision_why: "", revision: 0 },
+  terms: {
+    contingency: "", monitor: "", review_on: null, core_group: [], core_group_meets_on: null,
+    core_group_every_weeks: null, decision: null, decision_on: null, decision_why: "", revision: 0,
+  },
   agreement: { agreed: null, responses: [] },
 });
 

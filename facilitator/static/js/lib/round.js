@@ -1,12 +1,14 @@
 // What is said in a stage, drawn the same way on the console, the room screen
 // and the phone: answers with feelings, the talking piece going round the
-// circle, the information-sharing columns, and a scale's spread once revealed.
+// circle, the information-sharing columns, a scale's spread once revealed, and the Signs of
+// Safety map: every part of it at once, the current stage's part marked.
 // Every text comes from the page's <template id="round-text">; what people
 // typed is only ever set as text.
 import { syncList } from "./dom.js";
 import { element, nameOf, text } from "./meeting.js";
 
 const COLUMNS = ["worry", "working_well", "bottom_line"];
+const MAP_COLUMNS = ["worry", "working_well", "needs_to_happen"];
 let spriteUrl = "";
 
 export function t(key) {
@@ -59,8 +61,13 @@ function listOf(container, items, decorate, signOf) {
   });
 }
 
-function skeleton(root, stage) {
-  const shape = stage.does.sorted ? "columns" : stage.does.scaling ? "scale" : "list";
+/** The map is drawn at each of its stages, and at a scale on an agenda that has one. */
+export function onMap(state, stage) {
+  return Boolean(stage && (stage.does.map || (stage.does.scaling && state.meeting.stages.some((s) => s.does.map))));
+}
+
+function skeleton(root, state, stage) {
+  const shape = onMap(state, stage) ? "map" : stage.does.sorted ? "columns" : stage.does.scaling ? "scale" : "list";
   if (root.dataset.shape === shape && root.dataset.stage === String(stage.id)) return;
   root.dataset.shape = shape;
   root.dataset.stage = stage.id;
@@ -68,7 +75,9 @@ function skeleton(root, stage) {
   turn.dataset.turn = "";
   turn.hidden = true;
   const parts = [turn];
-  if (shape === "columns") {
+  if (shape === "map") {
+    parts.push(mapSkeleton(state, stage));
+  } else if (shape === "columns") {
     const columns = element("div", "", "columns");
     for (const kind of COLUMNS) {
       const column = element("section", "", `column column--${kind}`);
@@ -102,9 +111,14 @@ export function renderRound(root, state, stage, { decorate, signOf } = {}) {
     delete root.dataset.shape;
     return;
   }
-  skeleton(root, stage);
+  skeleton(root, state, stage);
   const items = saidIn(state, stage);
   renderTurn(root.querySelector("[data-turn]"), state, stage, items);
+  if (root.dataset.shape === "map") {
+    renderMap(root, state, stage, { decorate, signOf });
+    root.querySelector("[data-empty]").hidden = true;
+    return;
+  }
   if (root.dataset.shape === "columns") {
     for (const list of root.querySelectorAll("[data-kind]")) {
       listOf(list, items.filter((c) => c.kind === list.dataset.kind), decorate, signOf);
@@ -118,6 +132,112 @@ export function renderRound(root, state, stage, { decorate, signOf } = {}) {
     listOf(root.querySelector("ul"), items, decorate, signOf);
   }
   root.querySelector("[data-empty]").hidden = items.length > 0 || stage.does.scaling;
+}
+
+/** The scale shown on the map: the current stage if it is one, else the last one reached. */
+function mapScale(state, stage) {
+  if (stage.does.scaling) return stage;
+  const now = state.meeting.current_position ?? -1;
+  return state.meeting.stages.filter((s) => s.does.scaling && s.position <= now).at(-1) ?? null;
+}
+
+function mapPart(classes, title, kinds, stage) {
+  const part = element("section", "", `map__part ${classes}`);
+  const now = kinds.some((kind) => stage.collects.some((c) => c.kind === kind)) || (kinds.includes("reason") && stage.does.scaling);
+  const heading = element("h3", title, classes.includes("column") ? "map__title column__title" : "map__title");
+  if (now) {
+    part.classList.add("map__part--now");
+    part.setAttribute("aria-current", "true");
+    heading.append(element("span", t("map-now"), "map__now"));
+  }
+  part.append(heading);
+  return part;
+}
+
+/** Danger statements beside their safety goals; worries, what is working well, what needs to
+ * happen; the scale with its spread and why people chose their numbers. */
+function mapSkeleton(state, stage) {
+  const map = element("div", "", "map");
+  const pairs = mapPart("map__pairs", t("map-pairs"), ["danger_statement", "safety_goal"], stage);
+  pairs.dataset.mapPairs = "";
+  const head = element("p", "", "map__pair map__pair--head");
+  head.setAttribute("aria-hidden", "true");
+  head.append(element("span", t("kind-danger_statement")), element("span", t("kind-safety_goal")));
+  const none = element("p", t("map-empty"), "map__empty");
+  none.dataset.mapEmpty = "pairs";
+  pairs.append(head, element("ul", "", "said map__pair-list"), none);
+  const columns = element("div", "", "columns map__columns");
+  for (const kind of MAP_COLUMNS) {
+    const column = mapPart(`column column--${kind}`, t(`kind-${kind}`), [kind], stage);
+    const list = element("ul", "", "said");
+    list.dataset.kind = kind;
+    const empty = element("p", t("map-empty"), "map__empty");
+    empty.dataset.mapEmpty = kind;
+    column.append(list, empty);
+    columns.append(column);
+  }
+  map.append(pairs, columns);
+  const scaleStage = mapScale(state, stage);
+  if (scaleStage) {
+    const scalePart = mapPart("map__scale", scaleStage.title, ["reason"], stage);
+    scalePart.dataset.mapScale = scaleStage.id;
+    const scale = element("div", "", "scale");
+    scale.dataset.scale = "";
+    const reasons = element("section", "", "reasons");
+    reasons.dataset.reasons = "";
+    reasons.append(element("h4", t("reasons")), element("ul", "", "said"));
+    scalePart.append(scale, reasons);
+    map.append(scalePart);
+  }
+  return map;
+}
+
+function pairItem(pair) {
+  const li = element("li", "", "said__item map__pair");
+  for (const [kind, said] of [["danger_statement", pair.danger], ["safety_goal", pair.goal]]) {
+    const side = element("div", "", `map__pair-part map__pair-part--${kind}`);
+    side.append(element("span", `${t(`kind-${kind}`)}: `, "visually-hidden"));
+    if (!said) {
+      side.append(element("span", t("map-empty"), "said__text said__text--quiet"));
+    } else {
+      side.append(element("span", said.text ?? t("answered"), said.text === null ? "said__text said__text--quiet" : "said__text"));
+      if (said.name) side.append(element("span", ` (${said.name})`, "said__name map__by"));
+    }
+    li.append(side);
+  }
+  return li;
+}
+
+function renderMap(root, state, stage, { decorate, signOf }) {
+  const mapped = new Set(state.meeting.stages.filter((s) => s.does.map).map((s) => s.id));
+  const onIt = state.contributions.filter((c) => mapped.has(c.stage_id));
+  const of = (kind) => onIt.filter((c) => c.kind === kind);
+  const dangers = of("danger_statement");
+  const goals = of("safety_goal");
+  // The first safety goal beside the first danger statement, and so on.
+  const pairs = Array.from({ length: Math.max(dangers.length, goals.length) }, (_, n) => ({
+    n,
+    danger: dangers[n] ?? null,
+    goal: goals[n] ?? null,
+  }));
+  const pairsPart = root.querySelector("[data-map-pairs]");
+  pairsPart.hidden = pairs.length === 0 && !pairsPart.classList.contains("map__part--now");
+  pairsPart.querySelector(".map__pair--head").hidden = pairs.length === 0;
+  root.querySelector('[data-map-empty="pairs"]').hidden = pairs.length > 0;
+  syncList(pairsPart.querySelector("ul"), pairs, { key: (pair) => `pair-${pair.n}`, render: pairItem });
+  for (const list of root.querySelectorAll(".map__columns [data-kind]")) {
+    const items = of(list.dataset.kind);
+    listOf(list, items, decorate, signOf);
+    root.querySelector(`[data-map-empty="${list.dataset.kind}"]`).hidden = items.length > 0;
+  }
+  const scalePart = root.querySelector("[data-map-scale]");
+  if (!scalePart) return;
+  const scaleStage = state.meeting.stages.find((s) => String(s.id) === scalePart.dataset.mapScale);
+  renderScale(scalePart.querySelector("[data-scale]"), state, scaleStage);
+  const reasons = scalePart.querySelector("[data-reasons]");
+  const why = saidIn(state, scaleStage);
+  reasons.hidden = why.length === 0;
+  listOf(reasons.querySelector("ul"), why, decorate, signOf);
 }
 
 function renderTurn(node, state, stage, items) {
