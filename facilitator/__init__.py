@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 try:
     __version__ = version("facilitator")
@@ -32,4 +33,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     live.init_app(app)
     web.init_app(app)
     cli.init_app(app)
+    if hops := app.config["TRUSTED_PROXIES"]:
+        # The client's address and scheme as the proxy saw them, for pages and sockets alike:
+        # throttles count the phone, not nginx, and HTTPS is known (so HSTS is sent).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     return app

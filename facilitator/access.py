@@ -157,6 +157,11 @@ def may_administer(viewer: Viewer) -> bool:
     return viewer.is_chair and viewer.chair is not None and viewer.chair.is_admin
 
 
+def may_read_audit(viewer: Viewer) -> bool:
+    """Admin chairs read (and export) the audit trail; nobody changes it."""
+    return may_administer(viewer)
+
+
 def viewer_in(meeting: Meeting, on_device: Participant | None, screen_token: str | None = None) -> Viewer:
     """Who is looking at this meeting: its room screen (by its token), a chair with a role
     in it, else the person this phone joined it as (`joining.person_on_device`), if any."""
@@ -639,3 +644,39 @@ def in_copy(item: ConsentItem, copy: Copy, reader_id: int | None = None) -> bool
     if reader_id is not None:
         return item.author_id == reader_id or reader_id in item.receivers
     return item.is_shared and copy is Copy.PROFESSIONALS
+
+
+# Subject access and erasure (`services/subject_access.py`, `services/erasure.py`): what one
+# person's own export holds is decided here, as for every copy.
+
+
+def may_handle_personal_data(viewer: Viewer, meeting: Meeting) -> bool:
+    """Who exports everything held about one person of a meeting, or erases their details at
+    their request: a chair who runs the meeting, or an admin. Nobody else, no phone."""
+    return may_run(viewer, meeting) or may_administer(viewer)
+
+
+def subject_sees_plan(person: Participant, meeting: Meeting) -> bool:
+    """Whether a person's own export holds the plan's items that name them (actions they will
+    do, the core group, edits under their name): not while private family time shuts them out,
+    when the plan as it stands may hold what the family decided without them."""
+    return person.meeting_id == meeting.id and not shut_out(
+        Viewer(ViewerKind.PARTICIPANT, participant=person), meeting
+    )
+
+
+def in_subject_access(item: ConsentItem, person: Participant) -> bool:
+    """Whether a kept item is in a person's own export: what they wrote themselves (shared or
+    not), and a child's item typed by their advocate, for that advocate. Never another party's
+    words, passed on or not, and never a child's words for anyone else."""
+    if item.meeting_id != person.meeting_id:
+        return False
+    if item.author_id == person.id:
+        return True
+    return item.kind.is_house and person.is_advocate and item.written_by_id == person.id
+
+
+def note_in_subject_access(family_only: bool, person: Participant) -> bool:
+    """A plan note signed with a person's name, in their own export: a note kept within the
+    family only for someone of the family's side (no professional ever reads one)."""
+    return not family_only or person.side is Side.FAMILY

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from facilitator import database
 from facilitator.extensions import db
 from facilitator.models import Meeting
-from facilitator.services import accounts, meetings, people
+from facilitator.services import accounts, meetings, people, retention
 from facilitator.services.errors import ValidationError
 from facilitator.web.urls import external_url, join_url
 
@@ -106,6 +106,37 @@ def demo(base_url: str | None) -> None:
     )
 
 
+@click.command("purge-expired")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="List what would be deleted, and delete nothing.")
+def purge_expired(dry_run: bool) -> None:
+    """Delete closed meetings past MEETING_RETENTION_DAYS, and audit entries past
+    AUDIT_RETENTION_DAYS. Safe to run again, and on a schedule."""
+    days = current_app.config["MEETING_RETENTION_DAYS"]
+    audit_days = current_app.config["AUDIT_RETENTION_DAYS"]
+    purge = retention.purge_expired(dry_run=dry_run)
+    if dry_run:
+        # For the operator at a terminal: titles, to check what is about to go.
+        click.echo(f"Dry run: nothing deleted. Closed meetings kept {days} days after closing.")
+        for meeting in purge.meetings:
+            rows = ", ".join(f"{table} {count}" for table, count in meeting.rows.items())
+            click.echo(
+                f"  would delete meeting {meeting.id} \"{meeting.title}\", "
+                f"closed {meeting.closed_at.date().isoformat()}: {meeting.total_rows} rows ({rows})"
+            )
+        click.echo(f"Would delete {len(purge.meetings)} meetings.")
+        click.echo(f"Would delete {purge.audit_entries} audit entries older than {audit_days} days.")
+        return
+    # Run by the timer, into the journal: ids, dates and counts, never a title or a name.
+    for meeting in purge.meetings:
+        click.echo(
+            f"Deleted meeting {meeting.id}, closed {meeting.closed_at.date().isoformat()}: "
+            f"{meeting.total_rows} rows."
+        )
+    click.echo(f"Deleted {len(purge.meetings)} meetings closed more than {days} days ago.")
+    click.echo(f"Deleted {purge.audit_entries} audit entries older than {audit_days} days.")
+
+
 def init_app(app: Flask) -> None:
-    for command in (init_db, create_chair, demo):
+    for command in (init_db, create_chair, demo, purge_expired):
         app.cli.add_command(command)

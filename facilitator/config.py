@@ -15,6 +15,8 @@ from typing import Any
 
 ENVIRONMENTS = ("development", "production", "test")
 ASYNC_MODES = ("eventlet", "gevent", "threading")
+# What erasing a person does with their words (`Config.ERASURE_WORDS`).
+ERASURE_POLICIES = ("replace", "keep-unnamed")
 # Placeholders people copy from examples; none of them is a secret.
 WEAK_SECRET_KEYS = {"dev", "change-me", "changeme", "secret", "secret-key", "test"}
 MIN_SECRET_KEY_LENGTH = 32
@@ -29,11 +31,16 @@ FROM_ENVIRONMENT = {
     "PUBLIC_URL": "PUBLIC_URL",
     "BABEL_DEFAULT_TIMEZONE": "TIMEZONE",
     "QUICK_EXIT_URL": "QUICK_EXIT_URL",
+    "ERASURE_WORDS": "ERASURE_WORDS",
 }
 FLAGS_FROM_ENVIRONMENT = {"SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE"}
 SECONDS_FROM_ENVIRONMENT = {
     "PRESENCE_BEAT_SECONDS": "PRESENCE_BEAT_SECONDS",
     "PRESENCE_STALE_SECONDS": "PRESENCE_STALE_SECONDS",
+}
+DAYS_FROM_ENVIRONMENT = {
+    "MEETING_RETENTION_DAYS": "MEETING_RETENTION_DAYS",
+    "AUDIT_RETENTION_DAYS": "AUDIT_RETENTION_DAYS",
 }
 
 
@@ -63,6 +70,10 @@ class Config:
     # The address phones use to reach this server (printed, encoded in QR codes).
     # Empty: taken from each request.
     PUBLIC_URL = ""
+    # How many proxies in front of the app to believe about the client's address (the last
+    # X-Forwarded-For entries): 1 behind deploy/nginx.conf. 0 (no proxy) ignores the header, which
+    # anyone could send. Limits per network address (services/throttle.py) count what this gives.
+    TRUSTED_PROXIES = 0
     # A phone never needs to send more than a few kilobytes at once.
     SOCKETIO_MAX_MESSAGE_BYTES = 64 * 1024
     # Werkzeug's scrypt: slow on purpose, so a stolen table resists guessing.
@@ -71,6 +82,21 @@ class Config:
     QUICK_EXIT_URL = "https://www.bbc.co.uk/weather"
     # How long a phone is remembered as the same person in a meeting.
     DEVICE_COOKIE_DAYS = 30
+    # How long a closed meeting is kept before `flask purge-expired` deletes it, every row of it
+    # (services/retention.py). The council's record is its own case system's: this tool holds
+    # the meeting, not the file. Ninety days is time to print or export the summary, check it,
+    # make amendments and set up the review; a meeting a kept review carries on from is kept
+    # with it. Open meetings are never deleted by age.
+    MEETING_RETENTION_DAYS = 90
+    # How long an audit entry (who did what to which meeting, when) is kept. Longer than the
+    # content: a complaint, a subject access request or an inquiry about how a meeting was
+    # handled can come well after the meeting itself has been deleted.
+    AUDIT_RETENTION_DAYS = 730
+    # When one person's details are erased at their request (services/erasure.py), what becomes
+    # of their words in the meeting's record, as the council's policy says: "replace" puts the
+    # chair's marker ("Removed at the person's request.") in place of each thing they said or
+    # wrote; "keep-unnamed" keeps the words, under the marker that replaces their name.
+    ERASURE_WORDS = "replace"
 
     SESSION_COOKIE_NAME = "facilitator_session"
     SESSION_COOKIE_HTTPONLY = True
@@ -139,6 +165,10 @@ def load_config(overrides: dict[str, Any] | None, instance_path: Path) -> dict[s
         raise ConfigError(
             f"ASYNC_MODE={settings['ASYNC_MODE']!r} is not known: set it to one of {', '.join(ASYNC_MODES)}."
         )
+    if settings["ERASURE_WORDS"] not in ERASURE_POLICIES:
+        raise ConfigError(
+            f"ERASURE_WORDS={settings['ERASURE_WORDS']!r} is not known: set it to one of {', '.join(ERASURE_POLICIES)}."
+        )
     if not settings["SQLALCHEMY_DATABASE_URI"]:
         settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'facilitator.sqlite3'}"
     settings["PUBLIC_URL"] = settings["PUBLIC_URL"].rstrip("/")
@@ -158,10 +188,21 @@ def _from_environment() -> dict[str, Any]:
             if not value.isdigit() or int(value) < 1:
                 raise ConfigError(f"{variable}={value!r} is not a whole number of seconds.")
             found[setting] = int(value)
+    for setting, variable in DAYS_FROM_ENVIRONMENT.items():
+        value = os.environ.get(variable, "").strip()
+        if value:
+            if not value.isdigit() or int(value) < 1:
+                raise ConfigError(f"{variable}={value!r} is not a whole number of days (1 or more).")
+            found[setting] = int(value)
     for setting, variable in FLAGS_FROM_ENVIRONMENT.items():
         value = os.environ.get(variable, "").strip().lower()
         if value:
             found[setting] = value in {"1", "true", "yes", "on"}
+    proxies = os.environ.get("TRUSTED_PROXIES", "").strip()
+    if proxies:
+        if not proxies.isdigit():
+            raise ConfigError(f"TRUSTED_PROXIES={proxies!r} is not a whole number (1 behind nginx).")
+        found["TRUSTED_PROXIES"] = int(proxies)
     return found
 
 

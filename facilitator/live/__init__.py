@@ -9,6 +9,7 @@ from flask import Flask, abort
 from socketio.packet import Packet
 
 from facilitator.extensions import db, socketio
+from facilitator.live import guard
 
 # Imported before any server exists: Flask-SocketIO copies the handlers it has
 # collected into each app's server, but binds later ones to the current one only.
@@ -29,6 +30,10 @@ class JsonPacket(Packet):
 
 
 def init_app(app: Flask) -> None:
+    # One Socket.IO object serves the process. An app made without a message queue never
+    # inherits the queue of an app made before it (Flask-SocketIO keeps it in its options).
+    if not app.config["SOCKETIO_MESSAGE_QUEUE"]:
+        socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
@@ -39,6 +44,7 @@ def init_app(app: Flask) -> None:
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
         serializer=JsonPacket,
     )
+    guard.install(socketio.server)
     # Every event runs in a request context made from its socket's handshake, and Flask looks
     # up that path's view. With none, each event raised a NotFound (over WebSocket, a
     # WebsocketMismatch) and kept it, traceback and all: a reference cycle of some sixty objects

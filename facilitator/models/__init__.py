@@ -2,6 +2,7 @@
 
 from facilitator.models.account import Chair
 from facilitator.models.agenda import RoundDisplay, Stage, StageKind
+from facilitator.models.audit import AuditEntry
 from facilitator.models.consent import ConsentItem, ItemKind, Sharing, Term, TermAnswer
 from facilitator.models.contribution import Contribution, ContributionKind, Score
 from facilitator.models.events import MeetingEvent
@@ -27,6 +28,7 @@ __all__ = [
     "ActionStatus",
     "Admission",
     "AgreementResponse",
+    "AuditEntry",
     "Chair",
     "ConsentItem",
     "Contribution",

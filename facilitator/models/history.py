@@ -20,6 +20,9 @@ class HistoryKind(enum.StrEnum):
     SESSION_ENDED = "session_ended"
     SESSION_STARTED = "session_started"
     MET_TOGETHER = "met_together"
+    # One person's details erased at their request (`services/erasure.py`); `detail` holds their id
+    # in the meeting, nothing of what was erased.
+    PERSON_ERASED = "person_erased"
 
 
 class HistoryEntry(db.Model):

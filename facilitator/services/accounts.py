@@ -131,28 +131,40 @@ def _unused_hash(method: str) -> str:
     return generate_password_hash("a password nobody has", method=method)
 
 
-# Sign-in throttling: failures per account and per network address.
+# Sign-in throttling: it stops guessing, and does not let a stranger lock a chair out.
 FAILURE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
+# One network address guessing, whichever accounts it tries.
 MAX_FAILURES_PER_ADDRESS = 20
+# One network address guessing one account's password.
+MAX_FAILURES_PER_ACCOUNT_FROM_ADDRESS = 5
+# One account guessed at from many addresses: from then on, only addresses that have not
+# failed on it are heard, so each further guess needs an address of its own.
+MAX_FAILURES_PER_ACCOUNT = 20
 
 
 def sign_in(email: str, password: str, address: str) -> Chair | None:
-    """Check a sign-in attempt, refusing it unheard while too many have failed.
+    """Check a sign-in attempt, refusing it unheard (TooManyAttempts) while its address or the
+    account has been guessing; failures are counted for the address, the account, and the
+    account from this address, each within FAILURE_WINDOW.
 
-    Raises TooManyAttempts after MAX_FAILURES_PER_ACCOUNT failures for one
-    e-mail address, or MAX_FAILURES_PER_ADDRESS from one network address,
-    within FAILURE_WINDOW; the refusal lifts as the failures age. A success
-    clears the account's count.
+    Refused: an address with MAX_FAILURES_PER_ADDRESS failures (any accounts); an account from
+    an address that has failed on it MAX_FAILURES_PER_ACCOUNT_FROM_ADDRESS times; and, once
+    an account has had MAX_FAILURES_PER_ACCOUNT failures from anywhere, that account from any
+    address that has failed on it at all. An address that has not been guessing is always
+    heard: a chair with the right password signs in while a stranger guesses elsewhere. The
+    refusals lift as the failures age; a success clears this address's failures on the account.
     """
-    account_key = throttle.key("sign-in account", normalise_email(email))
+    account = normalise_email(email)
+    account_key = throttle.key("sign-in account", account)
     address_key = throttle.key("sign-in address", address)
-    throttle.check(account_key, MAX_FAILURES_PER_ACCOUNT, FAILURE_WINDOW)
+    pair_key = throttle.key("sign-in account from address", f"{account} {address}")
     throttle.check(address_key, MAX_FAILURES_PER_ADDRESS, FAILURE_WINDOW)
+    throttle.check(pair_key, MAX_FAILURES_PER_ACCOUNT_FROM_ADDRESS, FAILURE_WINDOW)
+    if throttle.count(pair_key, FAILURE_WINDOW):
+        throttle.check(account_key, MAX_FAILURES_PER_ACCOUNT, FAILURE_WINDOW)
     chair = authenticate(email, password)
     if chair is None:
-        throttle.record(account_key, address_key)
+        throttle.record(account_key, address_key, pair_key)
     else:
-        throttle.clear(account_key)
-    db.session.commit()
+        throttle.clear(pair_key)
     return chair

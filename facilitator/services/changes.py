@@ -95,6 +95,11 @@ def tell(meeting: Meeting, kind: str, **about: Any) -> None:
     )
 
 
+def open_change(session: Session, meeting_id: int) -> Change | None:
+    """What this transaction has done to a meeting so far (the audit trail notes its version)."""
+    return session.info.get(_OPEN, {}).get(meeting_id)
+
+
 def committed() -> list[MeetingEvent]:
     """The events committed since the last call, and any news, in order: once each."""
     return db.session.info.pop(_DONE, []) + db.session.info.pop(_NEWS, [])

@@ -24,6 +24,11 @@ from facilitator.services.errors import ValidationError
 # allows a full room, and stops a script filling a lobby.
 JOIN_WINDOW = timedelta(minutes=10)
 JOINS_PER_ADDRESS = 60
+# Looking up a join code or a personal link that opens nothing: a room's phones mistype a code
+# now and then; a script guessing codes misses every time. Past the limit, every lookup from
+# that address is refused, found or not, so the refusal says nothing about which codes exist.
+LOOKUP_WINDOW = timedelta(minutes=10)
+MISSED_LOOKUPS_PER_ADDRESS = 30
 # Every command from a phone asks this: built once, so SQLAlchemy keeps its cache key.
 _ON_DEVICE = select(Participant).where(
     Participant.meeting_id == bindparam("meeting"), Participant.device_token_hash == bindparam("token_hash")
@@ -58,6 +63,16 @@ def _count_join(address: str) -> str:
     address_key = throttle.key("join address", address)
     throttle.check(address_key, JOINS_PER_ADDRESS, JOIN_WINDOW)
     return address_key
+
+
+def check_lookups(address: str) -> None:
+    """Raise TooManyAttempts while this address has missed too many join codes or links."""
+    throttle.check(throttle.key("join lookup address", address), MISSED_LOOKUPS_PER_ADDRESS, LOOKUP_WINDOW)
+
+
+def missed_lookup(address: str) -> None:
+    """Count a join code or personal link that opened nothing."""
+    throttle.record(throttle.key("join lookup address", address))
 
 
 def join(

@@ -6,6 +6,7 @@ from facilitator import access
 from facilitator.web import (
     account,
     agenda,
+    audit,
     auth,
     display,
     errors,
@@ -24,6 +25,8 @@ from facilitator.web import (
 def init_app(app: Flask) -> None:
     for module in (health, auth, account, meetings, agenda, people, sharing, screen, join, summary, follow_up):
         app.register_blueprint(module.bp)
+    app.register_blueprint(audit.bp)
+    audit.init_app(app)  # notes each change a page makes
     errors.init_app(app)
     display.init_app(app)
     headers.init_app(app)

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 
 from facilitator import access
-from facilitator.services import accounts
+from facilitator.services import accounts, audit
 from facilitator.services.errors import ValidationError
 from facilitator.web.auth import chair_required
 from facilitator.web.forms import show_error, status_of
@@ -80,6 +80,8 @@ def chairs():
             show_error(form, error)
             temporary = None
         else:
+            role = "admin" if created.is_admin else ""
+            audit.record(audit.CHAIR_CREATED, subject=f"chair {created.id} {created.email}", detail=role)
             form = NewChairForm(formdata=None)
     return render_template(
         "account/chairs.html", form=form, chairs=accounts.all_chairs(), created=created, temporary=temporary

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,7 +18,7 @@ from facilitator import access
 from facilitator.access import Viewer
 from facilitator.extensions import db
 from facilitator.models import Meeting
-from facilitator.services import accounts, changes, throttle
+from facilitator.services import accounts, audit, changes, throttle
 
 bp = Blueprint("auth", __name__)
 
@@ -53,8 +55,22 @@ def chair_required(view):
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: a sign-in link must not bounce people elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only a path on this site: a sign-in link must not bounce people elsewhere.
+
+    Refused, for the meetings page: anything not starting with one "/", a backslash or any
+    control character anywhere (browsers drop tabs and newlines, so "/\t/evil.example" would
+    become "//evil.example"), and anything that parses with a scheme or a host.
+    """
+    if (
+        target
+        and len(target) <= 2000
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(unicodedata.category(c) == "Cc" for c in target)
+        and not urlsplit(target).scheme
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("meetings.index")
 
@@ -67,11 +83,14 @@ def login():
         try:
             chair = accounts.sign_in(form.email.data, form.password.data, request.remote_addr or "")
         except throttle.TooManyAttempts as refusal:
+            audit.record(audit.SIGN_IN_REFUSED, actor_name=audit.email_given(form.email.data))
             form.form_errors.append(refusal.message)
             return render_template("auth/login.html", form=form), 429
         if chair is not None:
             access.sign_in(chair)
+            audit.record(audit.SIGN_IN)
             return redirect(_safe_next(request.args.get("next")))
+        audit.record(audit.SIGN_IN_FAILED, actor_name=audit.email_given(form.email.data))
         # One message for both cases: it must not reveal which accounts exist.
         form.form_errors.append(_("That e-mail address and password do not match an account."))
     return render_template("auth/login.html", form=form), 400 if form.errors or form.form_errors else 200
@@ -80,6 +99,8 @@ def login():
 @bp.post("/logout")
 def logout():
     """Sign out and forget the session."""
+    if access.current_viewer().is_chair:
+        audit.record(audit.SIGN_OUT)
     access.sign_out()
     flash(_("You have signed out."))
     return redirect(url_for("auth.login"))

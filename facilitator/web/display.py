@@ -146,6 +146,7 @@ def history_label(entry: HistoryEntry) -> str:
         HistoryKind.SESSION_ENDED: _("A session was ended by %(name)s", name=entry.by),
         HistoryKind.SESSION_STARTED: _("The next session was started by %(name)s", name=entry.by),
         HistoryKind.MET_TOGETHER: _("The parties met together, brought together by %(name)s", name=entry.by),
+        HistoryKind.PERSON_ERASED: _("One person's details were erased at their request, by %(name)s", name=entry.by),
     }
     return labels[entry.kind]
 

@@ -77,7 +77,17 @@ def _remember_device(response, token: str):
 
 
 def _unknown_code():
+    joining.missed_lookup(request.remote_addr or "")
     return render_template("join/unknown_code.html", form=JoinCodeForm()), 404
+
+
+def _lookups_refused() -> tuple[str, int] | None:
+    """The "too many tries" page while this address has been missing codes or links, else None."""
+    try:
+        joining.check_lookups(request.remote_addr or "")
+    except throttle.TooManyAttempts as refusal:
+        return render_template("join/too_many_tries.html", minutes=refusal.minutes), 429
+    return None
 
 
 @bp.get("/")
@@ -85,6 +95,9 @@ def enter_code():
     """Ask for the join code, for phones that cannot scan the QR code."""
     form = JoinCodeForm(request.args)
     if request.args and form.validate():
+        refused = _lookups_refused()
+        if refused is not None:
+            return refused
         return redirect(url_for("join.meeting", code=meetings.normalise_join_code(form.code.data)))
     status = 400 if form.errors else 200
     return render_template("join/enter_code.html", form=form), status
@@ -116,9 +129,13 @@ def meeting(code: str):
     """The meeting's join address: the join form for a new phone, else where this phone stands;
     once the meeting has closed, its summary."""
     found = meetings.find_meeting(code)
+    person = joining.person_on_device(found, _device_token()) if found is not None else None
+    # A phone already in this meeting is never held up; anyone else, found or not, is.
+    refused = _lookups_refused() if person is None else None
+    if refused is not None:
+        return refused
     if found is None:
         return _unknown_code()
-    person = joining.person_on_device(found, _device_token())
     if not found.is_open:
         return _finished(found, person)
     if person is not None:
@@ -164,8 +181,12 @@ def invited(token: str):
     Asking first, rather than joining on opening, keeps link previews in
     messaging apps from using the link up before the person does.
     """
+    refused = _lookups_refused()
+    if refused is not None:
+        return refused
     person = people.find_invited(token)
     if person is None:
+        joining.missed_lookup(request.remote_addr or "")
         return render_template("join/unknown_invite.html", form=JoinCodeForm()), 404
     form = FlaskForm()
     if form.validate_on_submit():

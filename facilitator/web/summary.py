@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from facilitator import access
 from facilitator.access import Viewer
 from facilitator.models import Meeting
-from facilitator.services import joining, meetings, summary
+from facilitator.services import audit, joining, meetings, summary
 from facilitator.services.summary import Copy
 from facilitator.web.auth import chair_required, meeting_for_chair
 from facilitator.web.pdf import render_pdf
@@ -81,6 +81,7 @@ def printable(meeting_id: int):
     """The summary as a page to print: the professionals' copy, or `?copy=family`."""
     viewer, meeting = _closed_for_chair(meeting_id)
     s = summary_for(viewer, meeting, _wanted_copy())
+    audit.record(audit.SUMMARY_VIEWED, meeting, subject=f"copy={s.copy.value}")
     back = url_for("meetings.console", meeting_id=meeting.id)
     return _print_page(s, back, link=chair_link)
 
@@ -89,7 +90,9 @@ def printable(meeting_id: int):
 @chair_required
 def pdf(meeting_id: int):
     viewer, meeting = _closed_for_chair(meeting_id)
-    return _pdf(summary_for(viewer, meeting, _wanted_copy()))
+    s = summary_for(viewer, meeting, _wanted_copy())
+    audit.record(audit.SUMMARY_PDF, meeting, subject=f"copy={s.copy.value}")
+    return _pdf(s)
 
 
 @bp.get("/meetings/<int:meeting_id>/actions.csv")
@@ -97,6 +100,7 @@ def pdf(meeting_id: int):
 def actions_csv(meeting_id: int):
     """Every action, for case-management systems."""
     _viewer, meeting = _closed_for_chair(meeting_id)
+    audit.record(audit.ACTIONS_CSV, meeting)
     return Response(
         "\ufeff" + summary.actions_csv(meeting),  # the mark tells spreadsheets it is UTF-8
         mimetype="text/csv",
@@ -118,11 +122,15 @@ def _phone_viewer(code: str) -> tuple[Viewer, Meeting]:
 def phone_pdf(code: str):
     """A person's own copy, from the phone they took part on."""
     viewer, meeting = _phone_viewer(code)
-    return _pdf(summary_for(viewer, meeting))
+    s = summary_for(viewer, meeting)
+    audit.record(audit.SUMMARY_PDF, meeting, subject=f"copy={s.copy.value}", viewer=viewer)
+    return _pdf(s)
 
 
 @bp.get("/join/<code>/summary")
 def phone_printable(code: str):
     viewer, meeting = _phone_viewer(code)
     back = url_for("join.meeting", code=meeting.join_code)
-    return _print_page(summary_for(viewer, meeting), back)
+    s = summary_for(viewer, meeting)
+    audit.record(audit.SUMMARY_VIEWED, meeting, subject=f"copy={s.copy.value}", viewer=viewer)
+    return _print_page(s, back)

@@ -19,6 +19,7 @@ import time
 
 import psycopg2
 import pytest
+import redis
 import requests
 import socketio
 from pypdf import PdfReader
@@ -73,6 +74,10 @@ def attempts_forgotten(processes):
         db.cursor() as cursor,
     ):
         cursor.execute("DELETE FROM throttle_event")
+    # The counts themselves are in Redis, under the channel's name (services/throttle.py).
+    queue = redis.Redis.from_url(REDIS_URL)
+    for name in queue.scan_iter("facilitator-consent-*:throttle:*"):
+        queue.delete(name)
 
 
 class Socket(Client):

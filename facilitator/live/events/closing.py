@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from facilitator import access
 from facilitator.extensions import socketio
+from facilitator.live import audit
 from facilitator.live.acks import ok
 from facilitator.live.commands import Refused, command, payload_of, present, running_chair
 from facilitator.services import agreement, closing
@@ -30,6 +31,7 @@ def respond_to_plan(payload=None):
             agreement.referrer(meeting, details.get("participant_id")),
             access.name_of(viewer),
         )
+    audit.note(viewer, meeting)
     agreement.respond(meeting, person, details.get("agreed"), details.get("reasons"), recorded_by=recorded_by)
     return ok(version=meeting.version)
 
@@ -41,5 +43,6 @@ def close_meeting(payload=None):
     Everyone receives `meeting_closed`, and shows the summary."""
     payload_of(payload)
     viewer, meeting = running_chair()
+    audit.note(viewer, meeting)
     closing.close(meeting, access.name_of(viewer))
     return ok(version=meeting.version)

@@ -10,7 +10,7 @@ from flask_socketio import ConnectionRefusedError
 
 from facilitator import access
 from facilitator.extensions import db, socketio
-from facilitator.live import broadcast, connections, snapshot
+from facilitator.live import broadcast, connections, guard, snapshot
 from facilitator.live.acks import ok, refused
 from facilitator.live.commands import Refused, command, identify, meeting_and_person, payload_of, place
 from facilitator.models.types import is_row_id
@@ -95,9 +95,14 @@ def leave(payload=None):
     return ok(version=meeting.version)
 
 
+# A failing command is logged with its traceback at most once a connection a minute: a client
+# repeating one that fails cannot fill the log.
+failures = guard.Quiet(log, "failed live commands", level=logging.ERROR)
+
+
 @socketio.on_error_default
 def unexpected(error: Exception):
     """A handler failed: log it, answer an error ack, keep the connection and the server."""
     db.session.rollback()
-    log.error("live command %r failed", request.event.get("message"), exc_info=error)
+    failures.note(request.sid, f"{request.event.get('message')!r} failed", exc_info=error)
     return refused("internal", _("Something went wrong on our side. Please try again."))

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from facilitator import access
 from facilitator.extensions import socketio
+from facilitator.live import audit
 from facilitator.live.acks import ok
 from facilitator.live.commands import Refused, command, payload_of, present
 from facilitator.services import consent, shuttle
@@ -32,6 +33,7 @@ def _mediator():
     viewer, meeting = present()
     if not access.may_mediate(viewer, meeting):
         raise Refused("forbidden", _("Only the mediator can do that."))
+    audit.note(viewer, meeting)  # the agreement's terms and the sessions
     return viewer, meeting
 
 

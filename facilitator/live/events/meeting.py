@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 
 from facilitator.extensions import socketio
 from facilitator.live.acks import ok
-from facilitator.live.commands import Refused, command, payload_of, running
+from facilitator.live import audit
+from facilitator.live.commands import Refused, command, payload_of, running, running_chair
 from facilitator.services import joining
 from facilitator.services import running as run
 
@@ -17,7 +18,8 @@ def correct(payload=None):
     """A chair -> `{"participant_id", "side"?, "flags"?}`: a waiting person's side or flags
     corrected, stored at once. The chairs receive `people_changed`; admitting them uses it."""
     details = payload_of(payload, "participant_id", "side", "flags")
-    meeting = running()
+    viewer, meeting = running_chair()
+    audit.note(viewer, meeting)
     joining.correct(meeting, details.get("participant_id"), details.get("side"), details.get("flags"))
     return ok(version=meeting.version)
 
@@ -28,7 +30,8 @@ def admit(payload=None):
     """A chair -> `{"participant_id"}`: let a person in from the lobby, as the chairs have
     corrected them. Their phones receive `admitted`; everyone `people_changed`."""
     details = payload_of(payload, "participant_id")
-    meeting = running()
+    viewer, meeting = running_chair()
+    audit.note(viewer, meeting)
     joining.admit(meeting, details.get("participant_id"))
     return ok(version=meeting.version)
 
@@ -38,7 +41,8 @@ def admit(payload=None):
 def admit_all(payload=None):
     """A chair -> let everyone in the lobby in."""
     payload_of(payload)
-    meeting = running()
+    viewer, meeting = running_chair()
+    audit.note(viewer, meeting)
     joining.admit_all(meeting)
     return ok(version=meeting.version)
 
@@ -48,7 +52,8 @@ def admit_all(payload=None):
 def decline(payload=None):
     """A chair -> turn a person away from the lobby; their phones receive `declined`."""
     details = payload_of(payload, "participant_id")
-    meeting = running()
+    viewer, meeting = running_chair()
+    audit.note(viewer, meeting)
     joining.decline(meeting, details.get("participant_id"))
     return ok(version=meeting.version)
 

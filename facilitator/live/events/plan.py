@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from facilitator import access
 from facilitator.extensions import socketio
+from facilitator.live import audit
 from facilitator.live.acks import ok
 from facilitator.live.commands import Refused, command, payload_of, present
 from facilitator.services import plan
@@ -32,8 +33,10 @@ def _writer_in_person():
     viewer, meeting = present()
     person = viewer.participant if viewer.is_participant else None
     if access.may_edit_plan(viewer, meeting):
+        audit.note(viewer, meeting)
         return meeting, access.name_of(viewer), None, person
     if access.may_propose_actions(viewer, meeting):
+        audit.note(viewer, meeting)
         return meeting, access.name_of(viewer), viewer.participant, person
     raise Refused("forbidden", _("You cannot change the plan."))
 
@@ -144,6 +147,7 @@ def _note_writer():
     viewer, meeting = present()
     if not (viewer.is_participant and access.may_edit_plan(viewer, meeting)):
         raise Refused("forbidden", _("The family writes the notes on its plan."))
+    audit.note(viewer, meeting)
     return meeting, access.name_of(viewer)
 
 

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from facilitator import access
 from facilitator.extensions import socketio
+from facilitator.live import audit
 from facilitator.live.acks import ok
 from facilitator.live.commands import Refused, command, payload_of, present, running_chair
 from facilitator.services import private_time
@@ -19,6 +20,7 @@ def start_private_time(payload=None):
     and the other professionals receive nothing of the meeting until it ends."""
     details = payload_of(payload, "stay")
     viewer, meeting = running_chair()
+    audit.note(viewer, meeting)
     private_time.start(meeting, details.get("stay", []), access.name_of(viewer))
     return ok(version=meeting.version)
 
@@ -32,6 +34,7 @@ def end_private_time(payload=None):
     viewer, meeting = present()
     if not access.may_end_private_time(viewer, meeting):
         raise Refused("forbidden", _("The family invites everyone back, or the chair does."))
+    audit.note(viewer, meeting)
     private_time.end(meeting, access.name_of(viewer))
     return ok(version=meeting.version)
 
@@ -46,5 +49,6 @@ def welcome(payload=None):
     viewer, meeting = present()
     if not access.may_welcome(viewer, meeting):
         raise Refused("forbidden", _("The family decides who joins their private time."))
+    audit.note(viewer, meeting)
     private_time.welcome(meeting, details.get("participant_id"))
     return ok(version=meeting.version)
