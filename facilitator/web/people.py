@@ -28,6 +28,13 @@ from facilitator.web.urls import external_url
 bp = Blueprint("people", __name__, url_prefix="/meetings/<int:meeting_id>/people")
 
 
+def checkboxes(label) -> SelectMultipleField:
+    """Boxes to tick, their choices set when the form is made."""
+    return SelectMultipleField(
+        label, choices=[], validate_choice=False, widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+    )
+
+
 class PersonForm(FlaskForm):
     name = StringField(_l("Name"), description=_l("As they like to be called, for example \u201cLinda\u201d."))
     relation = StringField(
@@ -35,13 +42,7 @@ class PersonForm(FlaskForm):
         description=_l("In the family's words, for example \u201cNan\u201d, \u201cDad's partner\u201d or \u201cClass teacher\u201d."),
     )
     side = RadioField(_l("Here as"), choices=[], validate_choice=False)
-    flags = SelectMultipleField(
-        _l("Also"),
-        choices=[],
-        validate_choice=False,
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-    )
+    flags = checkboxes(_l("Also"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -263,13 +264,7 @@ class EraseForm(FlaskForm):
         _l("Put in place of their words"),
         description=_l("Shown wherever they said or wrote something, for example \u201cRemoved at the person's request.\u201d"),
     )
-    confirm = SelectMultipleField(
-        _l("Confirm"),
-        choices=[],
-        validate_choice=False,
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-    )
+    confirm = checkboxes(_l("Confirm"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.server.running import EMAIL, PASSWORD, ROOT, start_server, stop_server
 
@@ -170,17 +170,61 @@ def accessible():
 
 
 @pytest.fixture
-def console(views, sign_in):
+def set_up(views, sign_in):
+    """A meeting of a format (its name as the set-up page offers it), set up by a chair on a
+    laptop, its console open and connected: the chair's page and the join address."""
+
+    def made(format_name: str, title: str) -> tuple[Page, str]:
+        chair = sign_in(views.open("chair", LAPTOP))
+        chair.get_by_role("link", name="Set up a meeting").click()
+        chair.get_by_label("Title").fill(title)
+        chair.get_by_label(format_name).check()
+        chair.get_by_role("button", name="Set up the meeting").click()
+        chair.get_by_role("link", name="Console").click()
+        expect(chair.locator("[data-connection]")).to_have_attribute("data-state", "connected")
+        address = chair.locator(".facts__row", has_text="Join address").get_by_role("link").get_attribute("href")
+        return chair, address
+
+    return made
+
+
+@pytest.fixture
+def console(set_up):
     """A Family Group Conference the chair has just set up, its console open: the chair's
     page and the join address."""
-    chair = sign_in(views.open("chair", LAPTOP))
-    chair.get_by_role("link", name="Set up a meeting").click()
-    chair.get_by_label("Title").fill("FGC for the M. family")
-    chair.get_by_label("Family Group Conference").check()
-    chair.get_by_role("button", name="Set up the meeting").click()
-    chair.get_by_role("link", name="Console").click()
-    address = chair.locator(".facts__row", has_text="Join address").get_by_role("link").get_attribute("href")
-    return chair, address
+    return set_up("Family Group Conference", "FGC for the M. family")
+
+
+@pytest.fixture
+def room_screen(views):
+    """The room screen a chair opens from the console, shown on the projector: its page."""
+
+    def opened(chair: Page) -> Page:
+        with chair.context.expect_page() as popup:
+            chair.get_by_role("button", name="Open the room screen").click()
+        address = popup.value.url
+        popup.value.close()
+        screen = views.open("screen", PROJECTOR)
+        screen.goto(address)
+        expect(screen.locator("[data-connection]")).to_have_attribute("data-state", "connected")
+        return screen
+
+    return opened
+
+
+@pytest.fixture
+def join():
+    """A phone joins by the address, saying who they are and on which side; into the lobby."""
+
+    def joins(page: Page, address: str, name: str, relation: str, side: str) -> None:
+        page.goto(address)
+        page.get_by_label("Your name").fill(name)
+        page.get_by_label("How are you connected?").fill(relation)
+        page.get_by_label(side).check()
+        page.get_by_role("button", name="Join").click()
+        expect(page.get_by_role("heading", name="Waiting for the chair to let you in")).to_be_visible()
+
+    return joins
 
 
 @pytest.fixture

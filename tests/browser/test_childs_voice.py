@@ -37,15 +37,6 @@ def fits(page: Page) -> bool:
     return False
 
 
-def join(page: Page, address: str, name: str, relation: str, side: str) -> None:
-    page.goto(address)
-    page.get_by_label("Your name").fill(name)
-    page.get_by_label("How are you connected?").fill(relation)
-    page.get_by_label(side).check()
-    page.get_by_role("button", name="Join").click()
-    expect(page.get_by_role("heading", name="Waiting for the chair to let you in")).to_be_visible()
-
-
 def correct(chair: Page, name: str, *labels: str) -> None:
     """The chair corrects a waiting person's side or flags in the lobby."""
     waiting = chair.locator("[data-lobby] [data-person]").filter(
@@ -76,7 +67,7 @@ def share(phone: Page, words: str, choice: str, warning: str) -> None:
     expect(item.locator("[data-confirm]")).to_be_hidden()
 
 
-def test_the_child_decides_who_hears_each_thing_in_their_houses(views, console, shots, accessible):
+def test_the_child_decides_who_hears_each_thing_in_their_houses(views, console, join, shots, accessible):
     chair, address = console
 
     # The chair adds the child's voice to the agenda, after the check-in.

@@ -30,15 +30,6 @@ def read_qr(page: Page) -> str:
     return found.text
 
 
-def join(page: Page, address: str, name: str, relation: str, side: str) -> None:
-    page.goto(address)
-    page.get_by_label("Your name").fill(name)
-    page.get_by_label("How are you connected?").fill(relation)
-    page.get_by_label(side).check()
-    page.get_by_role("button", name="Join").click()
-    expect(page.get_by_role("heading", name="Waiting for the chair to let you in")).to_be_visible()
-
-
 def answer(page: Page, text: str, *, label: str = "Your answer", feeling: str | None = None, kind: str | None = None):
     if feeling:
         page.get_by_text(feeling, exact=True).click()
@@ -53,7 +44,7 @@ def next_stage(chair: Page, title: str) -> None:
     expect(chair.locator("[data-stage-title]")).to_have_text(title)
 
 
-def test_a_family_group_conference_from_login_to_the_summary(views, sign_in, shots, accessible):
+def test_a_family_group_conference_from_login_to_the_summary(views, sign_in, join, shots, accessible):
     chair = sign_in(views.open("chair", LAPTOP))
     shots(chair, "chair-meetings")
     accessible(chair, "meetings")

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LAPTOP, PHONE, PROJECTOR
+from tests.browser.conftest import PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -19,29 +19,10 @@ def long_day(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def join(page: Page, address: str, name: str, relation: str, side: str) -> None:
-    page.goto(address)
-    page.get_by_label("Your name").fill(name)
-    page.get_by_label("How are you connected?").fill(relation)
-    page.get_by_label(side).check()
-    page.get_by_role("button", name="Join").click()
-    expect(page.get_by_role("heading", name="Waiting for the chair to let you in")).to_be_visible()
-
-
 def go_to(chair: Page, title: str) -> None:
     while chair.locator("[data-stage-title]").inner_text() != title:
         chair.get_by_role("button", name="Next stage").click()
         chair.wait_for_timeout(150)
-
-
-def open_screen(views, chair: Page) -> Page:
-    with chair.context.expect_page() as opened:
-        chair.get_by_role("button", name="Open the room screen").click()
-    address = opened.value.url
-    opened.value.close()
-    screen = views.open("screen", PROJECTOR)
-    screen.goto(address)
-    return screen
 
 
 def fits(screen: Page) -> None:
@@ -49,16 +30,9 @@ def fits(screen: Page) -> None:
     assert screen.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1")
 
 
-def test_a_conference_names_its_core_group_and_its_review_inherits_it(views, sign_in, shots, accessible):
-    chair = sign_in(views.open("chair", LAPTOP))
-    chair.get_by_role("link", name="Set up a meeting").click()
-    chair.get_by_label("Title").fill("Conference for the D. family")
-    chair.get_by_label("Restorative child protection conference").check()
-    chair.get_by_role("button", name="Set up the meeting").click()
-    chair.get_by_role("link", name="Console").click()
-    expect(chair.locator("[data-connection]")).to_have_attribute("data-state", "connected")
-    address = chair.locator(".facts__row", has_text="Join address").get_by_role("link").get_attribute("href")
-    screen = open_screen(views, chair)
+def test_a_conference_names_its_core_group_and_its_review_inherits_it(views, set_up, room_screen, join, shots, accessible):
+    chair, address = set_up("Restorative child protection conference", "Conference for the D. family")
+    screen = room_screen(chair)
 
     kerry, dan = views.open("kerry", PHONE), views.open("dan", PHONE)
     join(kerry, address, "Kerry", "Mum", "Family or a friend")

@@ -13,7 +13,6 @@ from playwright.sync_api import Page, expect
 
 from facilitator import formats
 from facilitator.models import StageKind
-from tests.browser.conftest import LAPTOP, PROJECTOR
 
 pytestmark = pytest.mark.browser
 
@@ -39,21 +38,9 @@ def next_session_text(day: date) -> re.Pattern:
     return re.compile(rf"This session has ended\. The next session is on {when}\. Everything you wrote is kept\.")
 
 
-def test_a_shuttle_mediation_over_two_sessions(views, sign_in, arrive, shots, accessible):
-    chair = sign_in(views.open("mediator", LAPTOP))
-    chair.get_by_role("link", name="Set up a meeting").click()
-    chair.get_by_label("Title").fill("Mediation for the R. family")
-    chair.get_by_label("Shuttle mediation").check()
-    chair.get_by_role("button", name="Set up the meeting").click()
-    chair.get_by_role("link", name="Console").click()
-    expect(chair.locator("[data-connection]")).to_have_attribute("data-state", "connected")
-    address = chair.locator(".facts__row", has_text="Join address").get_by_role("link").get_attribute("href")
-    with chair.context.expect_page() as opened:
-        chair.get_by_role("button", name="Open the room screen").click()
-    screen_address = opened.value.url
-    opened.value.close()
-    screen = views.open("screen", PROJECTOR)
-    screen.goto(screen_address)
+def test_a_shuttle_mediation_over_two_sessions(set_up, room_screen, arrive, shots, accessible):
+    chair, address = set_up("Shuttle mediation", "Mediation for the R. family")
+    screen = room_screen(chair)
 
     mum, dad = arrive("Mum", address, view="mum"), arrive("Dad", address, view="dad")
     chair.get_by_role("button", name="Let Mum in").click()

@@ -15,8 +15,8 @@ import sys
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LAPTOP, PROJECTOR
-from tests.browser.test_conference import answer, join, next_stage
+from tests.browser.conftest import PROJECTOR
+from tests.browser.test_conference import answer, next_stage
 from tests.browser.test_room_screen_fits import ALL, SMALL_PROJECTOR, assert_fits, every_page, open_screen
 from tests.server.running import ROOT
 
@@ -31,25 +31,11 @@ REASON = "Nan is there every day now"
 
 
 @pytest.fixture
-def mapping(views, sign_in):
+def mapping(set_up, room_screen):
     """A Signs of Safety meeting the chair has just set up: the console, the room screen on the
     projector, and the join address."""
-    chair = sign_in(views.open("chair", LAPTOP))
-    chair.get_by_role("link", name="Set up a meeting").click()
-    chair.get_by_label("Title").fill("Child protection conference for Ben and Mia")
-    chair.get_by_label("Signs of Safety mapping").check()
-    chair.get_by_role("button", name="Set up the meeting").click()
-    chair.get_by_role("link", name="Console").click()
-    expect(chair.locator("[data-connection]")).to_have_attribute("data-state", "connected")
-    address = chair.locator(".facts__row", has_text="Join address").get_by_role("link").get_attribute("href")
-    with chair.context.expect_page() as opened:
-        chair.get_by_role("button", name="Open the room screen").click()
-    screen_address = opened.value.url
-    opened.value.close()
-    screen = views.open("screen", PROJECTOR)
-    screen.goto(screen_address)
-    expect(screen.locator("[data-connection]")).to_have_attribute("data-state", "connected")
-    return chair, screen, address
+    chair, address = set_up("Signs of Safety mapping", "Child protection conference for Ben and Mia")
+    return chair, room_screen(chair), address
 
 
 def kinds_offered(phone: Page) -> list[str]:
@@ -64,7 +50,7 @@ def column(screen: Page, kind: str):
     return screen.locator(f"[data-round] .map .column--{kind}")
 
 
-def test_the_map_from_the_phones_to_the_room_and_the_summary(views, mapping, shots, accessible):
+def test_the_map_from_the_phones_to_the_room_and_the_summary(views, mapping, join, shots, accessible):
     chair, screen, address = mapping
     kerry, nan, dan = (views.open(name, {"width": 390, "height": 844}) for name in ("kerry", "nan", "dan"))
     join(kerry, address, "Kerry", "Mum", "Family or a friend")
