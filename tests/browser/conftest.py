@@ -252,4 +252,6 @@ def meeting(console, arrive):
     chair.get_by_role("button", name="Start the meeting").click()
     chair.get_by_role("button", name="Next stage").click()
     kerry.get_by_role("heading", name="Check-in").wait_for()
+    # Let in: the phone has drawn the admitted page, with somewhere to answer.
+    kerry.get_by_label("Your answer").wait_for()
     return chair, kerry, address

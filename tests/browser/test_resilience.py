@@ -46,3 +46,27 @@ def test_a_reload_mid_meeting_comes_back_to_the_same_place(meeting):
     expect(chair.locator("[data-stage-title]")).to_have_text("Check-in")
     expect(chair.locator("[data-in]")).to_contain_text("Kerry")
     expect(chair.locator("[data-lobby-count]")).to_have_text("(0)")
+
+
+def test_a_phone_let_in_just_as_its_signal_drops_catches_up_when_it_is_back(views, console, arrive):
+    chair, address = console
+    kerry = arrive("Kerry", address)
+    expect(kerry.locator("[data-connection]")).to_have_attribute("data-state", "connected")
+    # The news arrives over the live connection; the page it asks for then never comes.
+    dropped = []
+    kerry.route("**/state", lambda route: (dropped.append(route.request.url), route.abort("internetdisconnected")))
+    chair.get_by_role("button", name="Let Kerry in").click()
+    for _ in range(50):  # the phone asks for its page as soon as it hears it was let in
+        if dropped:
+            break
+        kerry.wait_for_timeout(100)
+    assert dropped, "the phone asked for its page once let in"
+    kerry.unroute("**/state")
+    # The next news (the meeting starts) finds the phone still in the lobby's page: it asks again.
+    chair.get_by_role("button", name="Start the meeting").click()
+    chair.get_by_role("button", name="Next stage").click()
+    expect(kerry.get_by_label("Your answer")).to_be_visible()
+    expect(kerry.locator("[data-stage-title]")).to_have_text("Check-in")
+    # The one request this test cut off is the only thing the browser complained of.
+    assert views.problems and all("ERR_INTERNET_DISCONNECTED" in problem for problem in views.problems)
+    views.problems.clear()

@@ -52,8 +52,13 @@ async function catchUp(state) {
   if (!state.you || !shown || refreshing) return;
   if (shown === state.you.admission && waitingShown === state.shutOut) return;
   refreshing = true;
-  await refresh();
-  refreshing = false;
+  try {
+    await refresh();
+  } catch {
+    return; // no signal just then: the next state, once the connection is back, tries again
+  } finally {
+    refreshing = false;
+  }
   if (state.you.admission === "declined") live.socket.disconnect();
   else live.sync();
 }
