@@ -218,23 +218,28 @@ def _export_page(meeting: Meeting, data: dict, *, pdf: bool = False) -> str:
     )
 
 
+def _exported(meeting_id: int, person_id: int, form: str):
+    """The meeting, the person and everything held about them, for one who may export it; each
+    export noted in the audit trail with its form."""
+    meeting = _for_personal_data(meeting_id)
+    person = _person_or_404(meeting, person_id)
+    audit.record(audit.PERSON_EXPORTED, meeting, subject=f"person={person.id}", detail=form)
+    return meeting, person, subject_access.export(meeting, person)
+
+
 @bp.get("/<int:person_id>/export")
 @chair_required
 def export(meeting_id: int, person_id: int):
     """Everything held about one person that they may see, as a page to read or print."""
-    meeting = _for_personal_data(meeting_id)
-    person = _person_or_404(meeting, person_id)
-    audit.record(audit.PERSON_EXPORTED, meeting, subject=f"person={person.id}", detail="page")
-    return _export_page(meeting, subject_access.export(meeting, person))
+    meeting, _person, held = _exported(meeting_id, person_id, "page")
+    return _export_page(meeting, held)
 
 
 @bp.get("/<int:person_id>/export.pdf")
 @chair_required
 def export_pdf(meeting_id: int, person_id: int):
-    meeting = _for_personal_data(meeting_id)
-    person = _person_or_404(meeting, person_id)
-    audit.record(audit.PERSON_EXPORTED, meeting, subject=f"person={person.id}", detail="pdf")
-    html = _export_page(meeting, subject_access.export(meeting, person), pdf=True)
+    meeting, person, held = _exported(meeting_id, person_id, "pdf")
+    html = _export_page(meeting, held, pdf=True)
     name = subject_access.filename(meeting, person, "pdf")
     return Response(
         render_pdf(html),
@@ -247,10 +252,8 @@ def export_pdf(meeting_id: int, person_id: int):
 @chair_required
 def export_json(meeting_id: int, person_id: int):
     """The same, machine-readable."""
-    meeting = _for_personal_data(meeting_id)
-    person = _person_or_404(meeting, person_id)
-    audit.record(audit.PERSON_EXPORTED, meeting, subject=f"person={person.id}", detail="json")
-    body = json.dumps(subject_access.export(meeting, person), ensure_ascii=False, indent=2)
+    meeting, person, held = _exported(meeting_id, person_id, "json")
+    body = json.dumps(held, ensure_ascii=False, indent=2)
     name = subject_access.filename(meeting, person, "json")
     return Response(
         body,

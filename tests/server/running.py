@@ -5,6 +5,7 @@ Redis."""
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import signal
 import socket
@@ -105,3 +106,28 @@ def stop_server(server: Server, sig: int = signal.SIGINT) -> int:
             server.process.wait()
             raise AssertionError(f"run.py did not stop within 15 s:\n{server.output()}")
     return server.process.returncode
+
+
+def circle_with_a_phone(url: str, chair: requests.Session, title: str) -> tuple[int, requests.Session]:
+    """A check-in circle the signed-in chair sets up through the pages, and Kerry's phone in its
+    lobby, joined by the address on the console: the meeting's id and the phone's session."""
+    from tests.conftest import csrf_token
+
+    page = chair.get(url + "/meetings/new", timeout=5).text
+    created = chair.post(
+        url + "/meetings/new",
+        data={"csrf_token": csrf_token(page), "format_key": "check_in_circle", "title": title},
+        allow_redirects=False,
+        timeout=10,
+    )
+    meeting_id = int(re.search(r"/meetings/(\d+)/", created.headers["Location"]).group(1))
+    console = chair.get(f"{url}/meetings/{meeting_id}", timeout=5).text
+    join_url = re.search(r'href="(http://127\.0\.0\.1:\d+/join/[A-Z0-9]+)"', console).group(1)
+    phone = requests.Session()
+    form = phone.get(join_url, timeout=5).text
+    phone.post(
+        join_url,
+        data={"csrf_token": csrf_token(form), "name": "Kerry", "relation": "Mum", "side": "family"},
+        timeout=10,
+    )
+    return meeting_id, phone

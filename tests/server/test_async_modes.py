@@ -4,7 +4,6 @@ meeting over real WebSockets under each, and a start-up that prints no deprecati
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 
@@ -12,7 +11,7 @@ import pytest
 import requests
 
 from tests.conftest import csrf_token
-from tests.server.running import EMAIL, PASSWORD, ROOT, start_server, stop_server
+from tests.server.running import EMAIL, PASSWORD, ROOT, circle_with_a_phone, start_server, stop_server
 from tests.server.test_live_meeting_server import Client, cookies
 
 pytestmark = pytest.mark.server
@@ -40,23 +39,7 @@ def test_a_phone_reaches_the_chair_over_websocket(tmp_path, mode):
         assert health["async_mode"] == mode
 
         chair = signed_in_chair(server.url)
-        page = chair.get(server.url + "/meetings/new", timeout=5).text
-        created = chair.post(
-            server.url + "/meetings/new",
-            data={"csrf_token": csrf_token(page), "format_key": "check_in_circle", "title": "Circle"},
-            allow_redirects=False,
-            timeout=10,
-        )
-        meeting_id = int(re.search(r"/meetings/(\d+)/", created.headers["Location"]).group(1))
-        console = chair.get(f"{server.url}/meetings/{meeting_id}", timeout=5).text
-        join_url = re.search(r'href="(http://127\.0\.0\.1:\d+/join/[A-Z0-9]+)"', console).group(1)
-        phone = requests.Session()
-        form = phone.get(join_url, timeout=5).text
-        phone.post(
-            join_url,
-            data={"csrf_token": csrf_token(form), "name": "Kerry", "relation": "", "side": "family"},
-            timeout=10,
-        )
+        meeting_id, phone = circle_with_a_phone(server.url, chair, "Circle")
 
         chair_client = Client(server.url, cookies(chair), meeting_id).connect()
         phone_client = None

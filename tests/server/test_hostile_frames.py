@@ -14,7 +14,7 @@ import requests
 import websocket
 
 from tests.conftest import csrf_token
-from tests.server.running import EMAIL, PASSWORD, start_server, stop_server
+from tests.server.running import EMAIL, PASSWORD, circle_with_a_phone, start_server, stop_server
 from tests.server.test_live_meeting_server import Client, cookies
 
 pytestmark = pytest.mark.server
@@ -115,19 +115,7 @@ def live_connections(server) -> int:
 
 def test_hostile_frames_are_refused_quietly_and_change_nothing(server):
     chair = sign_in(server)
-    page = chair.get(server.url + "/meetings/new", timeout=5).text
-    created = chair.post(
-        server.url + "/meetings/new",
-        data={"csrf_token": csrf_token(page), "format_key": "check_in_circle", "title": "Circle for the V. family"},
-        allow_redirects=False,
-        timeout=10,
-    )
-    meeting_id = int(re.search(r"/meetings/(\d+)/", created.headers["Location"]).group(1))
-    console = chair.get(f"{server.url}/meetings/{meeting_id}", timeout=5).text
-    join_url = re.search(r'href="(http://127\.0\.0\.1:\d+/join/[A-Z0-9]+)"', console).group(1)
-    phone = requests.Session()
-    form = phone.get(join_url, timeout=5).text
-    phone.post(join_url, data={"csrf_token": csrf_token(form), "name": "Kerry", "relation": "Mum", "side": "family"})
+    meeting_id, phone = circle_with_a_phone(server.url, chair, "Circle for the V. family")
 
     phone_socket = open_socket(server, cookies(phone), meeting_id)
     chair_socket = open_socket(server, cookies(chair), meeting_id)
