@@ -23,7 +23,12 @@ else
 DEMO_URL := http://$(HOST):$(PORT)
 endif
 
-.PHONY: run test bench install db messages clean
+# The PDF in Urdu is drawn in Nastaliq: Debian's Noto fonts, installed by `make test` like Chromium.
+URDU_FONT ?= /usr/share/fonts/truetype/noto/NotoNastaliqUrdu-Regular.ttf
+# Each language's catalogue, compiled for the server from the committed .po file.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard facilitator/translations/*/LC_MESSAGES/messages.po))
+
+.PHONY: run test bench install db messages translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,14 +41,19 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-db: install
+translations: $(CATALOGUES)
+
+%/LC_MESSAGES/messages.mo: %/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics --input-file $< --output-file $@
+
+db: install translations
 	$(FLASK) init-db
 
 run: db
 	@if [ "$(FACILITATOR_ENV)" != production ]; then $(FLASK) demo --url $(DEMO_URL); fi
 	$(BIN)/python run.py --host $(HOST) --port $(PORT)
 
-test: db $(CHROMIUM) $(NGINX)
+test: db $(CHROMIUM) $(NGINX) $(URDU_FONT)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Live fan-out, capacity, `sync` and page weight, beside a bare relay: figures, not pass/fail.
@@ -64,9 +74,18 @@ $(NGINX):
 	$$sudo apt-get install -y --no-install-recommends nginx openssl \
 	|| { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends nginx openssl; }
 
+$(URDU_FONT):
+	@echo "Installing Debian's Noto fonts for PDFs in Urdu"
+	@if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	$$sudo apt-get install -y --no-install-recommends fonts-noto-core \
+	|| { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends fonts-noto-core; }
+
 # Collect every translatable string into the catalogue translators start from.
+# Then bring each language's catalogue up to date with it (new strings to translate: docs/translating.md).
 messages: install
 	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords _l --output-file facilitator/translations/messages.pot --project facilitator --no-location --sort-output .
+	$(BIN)/pybabel update --input-file facilitator/translations/messages.pot --output-dir facilitator/translations --width 100 --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache test-artifacts

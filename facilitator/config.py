@@ -106,7 +106,9 @@ class Config:
     MAX_CONTENT_LENGTH = 1024 * 1024
     WTF_CSRF_TIME_LIMIT = 12 * 60 * 60
 
-    LANGUAGES = ("en",)
+    # The languages a person may choose, each with a catalogue in facilitator/translations/
+    # (docs/translating.md). English first: it is the language of the format's own words.
+    LANGUAGES = ("en", "cy", "pl", "ur")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/London"
     TESTING = False

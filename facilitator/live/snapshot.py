@@ -99,6 +99,8 @@ def stage(item: Stage) -> dict[str, Any]:
         "collects": behaviour.collected(item.kind),
         "title": item.title,
         "questions": item.questions,
+        # Set when the words that are still the format's are shown in each viewer's language.
+        "template": item.template,
         "minutes": item.minutes,
         "takes_answers": contributions.takes_answers(item),
         "display": item.display.value,

@@ -59,6 +59,9 @@ class Stage(db.Model):
     position: Mapped[int]
     kind: Mapped[StageKind] = mapped_column(enum_column(StageKind))
     title: Mapped[str] = mapped_column(String(120))
+    # Which format stage this one was copied from ("family_group_conference/3"): its words
+    # that are still the format's are shown in each viewer's language (formats/words.py).
+    template: Mapped[str | None] = mapped_column(String(80))
     # The questions asked in this stage, one per line, in plain words.
     prompt: Mapped[str] = mapped_column(Text, default="")
     # A suggested time box; the chair's timer starts from it.

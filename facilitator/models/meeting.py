@@ -38,6 +38,10 @@ class Meeting(db.Model):
     purpose: Mapped[str] = mapped_column(String(300), default="")
     # The format the agenda was made from; the agenda itself is the meeting's own.
     format_key: Mapped[str] = mapped_column(String(40), default="")
+    # The room screen's language, and a second one beside it where the room needs two (Welsh
+    # and English in Wales). Each phone and the chair's pages follow their own choice.
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    second_language: Mapped[str | None] = mapped_column(String(8))
     venue: Mapped[str] = mapped_column(String(120), default="")
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[MeetingStatus] = mapped_column(

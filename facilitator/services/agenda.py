@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from facilitator.extensions import db
+from facilitator.formats import words
 from facilitator.models import Meeting, Stage, StageKind
 from facilitator.services import changes
 from facilitator.services.errors import ValidationError
@@ -117,7 +118,8 @@ def update_stage(meeting: Meeting, stage_id: int, text: StageText) -> Stage:
     """Rename a stage, or change its questions or time box."""
     stage = _editable_stage(meeting, stage_id)
     text = text.validated()
-    stage.title, stage.prompt, stage.minutes = text.title, text.prompt, text.minutes
+    stage.title, stage.prompt = words.as_written(stage, text.title, text.prompt)
+    stage.minutes = text.minutes
     changes.record(meeting, "meeting_changed")
     db.session.commit()
     return stage

@@ -6,11 +6,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from facilitator import formats
+from facilitator.formats import words
 from facilitator.extensions import db
 from facilitator.models import Chair, Meeting, MeetingMember, MemberRole, Stage
 from facilitator.models.types import utcnow
@@ -35,6 +37,9 @@ class Details:
     purpose: str = ""
     venue: str = ""
     scheduled_at: datetime | None = None
+    # The room screen's language, and an optional second one shown beside it.
+    language: str = "en"
+    second_language: str | None = None
 
     def validated(self) -> Details:
         title, purpose, venue = self.title.strip(), self.purpose.strip(), self.venue.strip()
@@ -51,7 +56,13 @@ class Details:
                 raise ValueError("scheduled_at must carry its time zone")
             if abs(self.scheduled_at - utcnow()) > SCHEDULE_RANGE:
                 raise ValidationError("date", _("Choose a date within five years of today."))
-        return Details(title, purpose, venue, self.scheduled_at)
+        offered = current_app.config["LANGUAGES"]
+        if self.language not in offered:
+            raise ValidationError("language", _("Choose one of the languages offered."))
+        second = self.second_language or None
+        if second is not None and (second not in offered or second == self.language):
+            raise ValidationError("second_language", _("Choose a second language other than the first, or none."))
+        return Details(title, purpose, venue, self.scheduled_at, self.language, second)
 
 
 def new_join_code() -> str:
@@ -85,6 +96,8 @@ def create_meeting(
         purpose=details.purpose,
         venue=details.venue,
         scheduled_at=details.scheduled_at,
+        language=details.language,
+        second_language=details.second_language,
         format_key=meeting_format.key,
         apart=meeting_format.apart,
         join_code=_unused_join_code(),
@@ -93,8 +106,9 @@ def create_meeting(
         Stage(
             position=position,
             kind=template.kind,
-            title=str(template.title),
-            prompt="\n".join(str(question) for question in template.questions),
+            title=words.source_title(template),
+            prompt=words.source_prompt(template),
+            template=words.key_of(meeting_format, position),
             minutes=template.minutes,
         )
         for position, template in enumerate(meeting_format.stages)
@@ -111,6 +125,7 @@ def update_details(meeting: Meeting, details: Details) -> None:
     details = details.validated()
     meeting.title, meeting.purpose, meeting.venue = details.title, details.purpose, details.venue
     meeting.scheduled_at = details.scheduled_at
+    meeting.language, meeting.second_language = details.language, details.second_language
     changes.record(meeting, "meeting_changed")
     db.session.commit()
 
@@ -126,6 +141,8 @@ def duplicate_meeting(meeting: Meeting, owner: Chair) -> Meeting:
         title=title,
         purpose=meeting.purpose,
         venue=meeting.venue,
+        language=meeting.language,
+        second_language=meeting.second_language,
         format_key=meeting.format_key,
         apart=getattr(formats.get(meeting.format_key), "apart", False),
         join_code=_unused_join_code(),
@@ -136,6 +153,7 @@ def duplicate_meeting(meeting: Meeting, owner: Chair) -> Meeting:
             kind=stage.kind,
             title=stage.title,
             prompt=stage.prompt,
+            template=stage.template,
             minutes=stage.minutes,
         )
         for stage in meeting.stages

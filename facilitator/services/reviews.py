@@ -62,6 +62,8 @@ def create_review(meeting: Meeting, zone: tzinfo) -> tuple[Meeting, bool]:
             purpose=_("To look at how the plan is going, and decide what happens next."),
             venue=meeting.venue,
             scheduled_at=when,
+            language=meeting.language,
+            second_language=meeting.second_language,
         ),
         REVIEW_FORMAT,
         commit=False,

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from facilitator import formats
+from facilitator.formats import words
 from facilitator.extensions import db
 from facilitator.models import (
     HistoryEntry,
@@ -168,14 +169,16 @@ def _add_together_stages(meeting: Meeting) -> None:
         position = check_out.position
         check_out.position = len(meeting.stages) + len(templates) + 1
         db.session.flush()
+    together = formats.get(TOGETHER_FORMAT)
     for template in templates:
         db.session.add(
             Stage(
                 meeting_id=meeting.id,
                 position=position,
                 kind=template.kind,
-                title=str(template.title),
-                prompt="\n".join(str(question) for question in template.questions),
+                title=words.source_title(template),
+                prompt=words.source_prompt(template),
+                template=words.key_of(together, together.stages.index(template)),
                 minutes=template.minutes,
             )
         )

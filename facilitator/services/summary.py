@@ -11,6 +11,11 @@ come, who was turned away. A note kept
 within the family is never in it. Which copy a viewer gets is decided in
 `access.summary_copy`.
 
+The family's copy is written for the family: what they agreed (the outcomes, in their own
+words), who will do what soonest first (`due.soonest_first`: the day each action's words name,
+those without one last), when they meet again, and who to contact (the chair who ran the
+meeting). It holds nothing the access rules above do not already give it.
+
 Words passed on only with consent are in a copy only as `access.in_summary` allows for its
 reader: the child's words they shared, unedited, grouped by house; in a shuttle mediation, a
 party's own copy holds what they wrote and what was passed on to them, the mediator's copy what
@@ -27,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from facilitator import formats
@@ -50,7 +56,7 @@ from facilitator.models import (
     StageKind,
 )
 from facilitator.models.consent import HOUSES
-from facilitator.services import agreement, contributions, dates, plan, private_time, reviews, rounds
+from facilitator.services import agreement, contributions, dates, due, plan, private_time, reviews, rounds
 
 
 class Copy(enum.StrEnum):
@@ -183,6 +189,14 @@ class Mediation:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Who the family can ask about the plan: the chair who ran the meeting, from their account."""
+
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
 class Summary:
     meeting: Meeting
     copy: Copy
@@ -218,6 +232,9 @@ class Summary:
     shows_agreement: bool = True
     # Whether the plan names a core group (`Format.core_group`): its people and dates, in the terms.
     core_group: bool = False
+    # The family's copy only: the agreed actions soonest first, and who to contact.
+    soonest_first: list[PlanAction] = field(default_factory=list)
+    contact: Contact | None = None
 
     @property
     def actions(self) -> list[PlanAction]:
@@ -457,6 +474,9 @@ def build(
     said = contributions.of_meeting(meeting)
     spreads = _spreads(meeting)
     safety_map = _safety_map(meeting, said, copy, spreads)
+    by_outcome = [(outcome, [a for a in agreed if a.outcome_id == outcome.id]) for outcome in outcomes]
+    other_actions = [a for a in agreed if a.outcome_id is None]
+    for_family = copy is Copy.FAMILY
     return Summary(
         meeting=meeting,
         copy=copy,
@@ -464,8 +484,8 @@ def build(
         held_at=meeting.started_at or meeting.scheduled_at,
         took_part=[p for p in meeting.participants if p.admission is Admission.ADMITTED],
         stages=reached,
-        outcomes=[(outcome, [a for a in agreed if a.outcome_id == outcome.id]) for outcome in outcomes],
-        other_actions=[a for a in agreed if a.outcome_id is None],
+        outcomes=by_outcome,
+        other_actions=other_actions,
         proposals=[action for action in actions if action.status.waiting],
         bottom_lines=_bottom_lines(said, copy),
         spreads=spreads,
@@ -491,7 +511,24 @@ def build(
         shows_plan=plan_used or (mediation is None and any(stage.plan for stage in does)),
         shows_agreement=bool(state.responses) or any(stage.agreement for stage in does),
         core_group=plan.has_core_group(meeting),
+        soonest_first=_soonest_first(meeting, by_outcome, other_actions) if for_family else [],
+        contact=_contact(meeting) if for_family else None,
     )
+
+
+def _soonest_first(
+    meeting: Meeting, by_outcome: list[tuple[Outcome, list[PlanAction]]], others: list[PlanAction]
+) -> list[PlanAction]:
+    """Every agreed action, the one due soonest first, as its words say against the day the meeting
+    was held; those without a day last, in the plan's order."""
+    in_order = [action for _outcome, actions in by_outcome for action in actions] + others
+    return due.soonest_first(in_order, [action.by_when for action in in_order], held_on(meeting))
+
+
+def _contact(meeting: Meeting) -> Contact:
+    """The chair who ran the meeting, as their account names them."""
+    owner = meeting.owner
+    return Contact(owner.display_name or owner.email, owner.email)
 
 
 def _kept_items(meeting: Meeting, holds: Holds) -> list[ConsentItem]:
@@ -556,10 +593,9 @@ def actions_csv(meeting: Meeting) -> str:
 
 
 def describe_spread(spread: Spread) -> str:
-    middle = int(spread.middle) if spread.middle == int(spread.middle) else spread.middle
     return _(
         "Lowest %(low)s, middle %(middle)s, highest %(high)s",
         low=spread.low,
-        middle=middle,
+        middle=format_decimal(spread.middle),  # 5.5 in English, 5,5 in Polish
         high=spread.high,
     )

@@ -14,6 +14,7 @@ from facilitator.web import (
     headers,
     health,
     join,
+    language,
     meetings,
     people,
     screen,
@@ -23,7 +24,7 @@ from facilitator.web import (
 
 
 def init_app(app: Flask) -> None:
-    for module in (health, auth, account, meetings, agenda, people, sharing, screen, join, summary, follow_up):
+    for module in (health, auth, account, meetings, agenda, people, sharing, screen, join, summary, follow_up, language):
         app.register_blueprint(module.bp)
     app.register_blueprint(audit.bp)
     audit.init_app(app)  # notes each change a page makes

@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
 from facilitator import access
+from facilitator.formats import words
 from facilitator.models import Meeting, Stage, StageKind
 from facilitator.services import agenda
 from facilitator.services.errors import ValidationError
@@ -98,13 +99,15 @@ def stage(meeting_id: int, stage_id: int):
     meeting = meeting_for_chair(meeting_id, access.may_run)
     current = _stage_or_404(meeting, stage_id)
     form = StageForm(obj=current if request.method == "GET" else None)
+    if request.method == "GET":  # in the chair's language where the words are still the format's
+        form.title.data, form.prompt.data = words.title(current), "\n".join(words.questions(current))
     if form.validate_on_submit():
         try:
             agenda.update_stage(meeting, stage_id, form.text())
         except ValidationError as error:
             show_error(form, error)
         else:
-            flash(_("Saved \u201c%(title)s\u201d.", title=current.title))
+            flash(_("Saved \u201c%(title)s\u201d.", title=words.title(current)))
             return _back(meeting, current)
     return render_template("agenda/stage.html", meeting=meeting, stage=current, form=form), status_of(form)
 

@@ -54,7 +54,7 @@ def chair_required(view):
     return wrapped
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None, fallback: str | None = None) -> str:
     """Only a path on this site: a sign-in link must not bounce people elsewhere.
 
     Refused, for the meetings page: anything not starting with one "/", a backslash or any
@@ -72,7 +72,7 @@ def _safe_next(target: str | None) -> str:
         and not urlsplit(target).netloc
     ):
         return target
-    return url_for("meetings.index")
+    return fallback or url_for("meetings.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -89,7 +89,7 @@ def login():
         if chair is not None:
             access.sign_in(chair)
             audit.record(audit.SIGN_IN)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         audit.record(audit.SIGN_IN_FAILED, actor_name=audit.email_given(form.email.data))
         # One message for both cases: it must not reveal which accounts exist.
         form.form_errors.append(_("That e-mail address and password do not match an account."))

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from facilitator import formats
+from facilitator.formats import words
 from facilitator.access import MeetingRole
 from facilitator.models import (
     ActionProgress,
@@ -188,5 +189,9 @@ def init_app(app: Flask) -> None:
         admission_labels=ADMISSION_LABELS,
         item_kind_labels=ITEM_KIND_LABELS,
         describe_spread=describe_spread,
+        stage_title=words.title,
+        stage_questions=words.questions,
+        stage_words=words.page_words,
+        say_in=words.say_in,
     )
     app.jinja_env.filters["join_code"] = group_join_code

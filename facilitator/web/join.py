@@ -10,10 +10,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField
+from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from facilitator import access
+from facilitator import access, i18n
 from facilitator.models import Meeting, Participant, Side
 from facilitator.services import joining, meetings, people, throttle
 from facilitator.services.errors import ValidationError as Refusal
@@ -50,9 +50,18 @@ class JoinForm(FlaskForm):
         description=_l("For example Mum, Grandad, Friend, School or Health visitor."),
     )
     side = RadioField(_l("I am here as"), choices=[], validate_choice=False)
+    language = SelectField(
+        _l("Language"),
+        description=_l("The meeting is shown on your phone in this language. You can change it at any time."),
+        choices=[],
+        validate_choice=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.language.choices = i18n.choices()
+        if not i18n.known(self.language.data):
+            self.language.data = i18n.current_language()
         self.side.choices = [
             (Side.FAMILY.value, _l("Family or a friend")),
             (Side.PROFESSIONAL.value, SIDE_LABELS[Side.PROFESSIONAL]),
@@ -160,7 +169,8 @@ def meeting(code: str):
         except Refusal as error:
             show_error(form, error)
         else:
-            return _remember_device(redirect(url_for("join.meeting", code=found.join_code)), token)
+            response = _remember_device(redirect(url_for("join.meeting", code=found.join_code)), token)
+            return i18n.remember_language(response, form.language.data)
     return render_template("join/join.html", meeting=found, form=form), status_of(form)
 
 

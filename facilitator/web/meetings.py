@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, StringField, TextAreaField, TimeField
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Optional
 
-from facilitator import access, formats
+from facilitator import access, formats, i18n
 from facilitator.models import Meeting, MeetingStatus
 from facilitator.services import meetings, private_time, reviews
 from facilitator.services.errors import ValidationError
@@ -40,6 +40,25 @@ class DetailsForm(FlaskForm):
         description=_l("Where people meet, for example \u201cRiverside Family Centre, room 2\u201d."),
     )
     purpose = TextAreaField(_l("Purpose"), description=_l("In one sentence, in words the family would use."))
+    language = SelectField(
+        _l("Language of the room screen"),
+        description=_l("Each person's phone shows the language they choose."),
+        choices=[],
+        validate_choice=False,
+    )
+    second_language = SelectField(
+        _l("Second language on the room screen"),
+        description=_l("Shown beside the first, for a room that needs both (Welsh and English, say)."),
+        choices=[],
+        validate_choice=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = i18n.choices()
+        self.second_language.choices = [("", _l("None")), *i18n.choices()]
+        if self.language.data is None:
+            self.language.data = i18n.current_language()
 
     def details(self) -> meetings.Details:
         return meetings.Details(
@@ -47,10 +66,13 @@ class DetailsForm(FlaskForm):
             purpose=self.purpose.data or "",
             venue=self.venue.data or "",
             scheduled_at=_scheduled_at(self.date.data, self.time.data),
+            language=self.language.data or "",
+            second_language=self.second_language.data or None,
         )
 
     def fill(self, meeting: Meeting) -> None:
         self.title.data, self.purpose.data, self.venue.data = meeting.title, meeting.purpose, meeting.venue
+        self.language.data, self.second_language.data = meeting.language, meeting.second_language or ""
         if meeting.scheduled_at is not None:
             local = meeting.scheduled_at.astimezone(zone())
             self.date.data, self.time.data = local.date(), local.time().replace(second=0, microsecond=0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from facilitator import access
+from facilitator import access, i18n
 from facilitator.services import running
 from facilitator.services.errors import ValidationError
 from facilitator.web.auth import chair_required, meeting_for_chair
@@ -40,6 +40,7 @@ def room(token: str):
     meeting = running.meeting_for_screen(token)
     if meeting is None:
         return render_template("screen/gone.html"), 404
+    i18n.use_language(meeting.language)  # the room's language, whatever this laptop chose
     if not meeting.is_open:
         viewer = access.Viewer(access.ViewerKind.SCREEN, screen_of=meeting.id)
         return render_template("screen/summary.html", meeting=meeting, s=summary_for(viewer, meeting))

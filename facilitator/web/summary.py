@@ -56,8 +56,11 @@ def _wanted_copy() -> Copy:
         abort(400)
 
 
-def _print_page(s: summary.Summary, back: str, *, pdf: bool = False, link=None) -> str:
-    return render_template("summary/print.html", s=s, back=back, pdf=pdf, link=link)
+def _print_page(
+    s: summary.Summary, back: str, *, pdf: bool = False, link=None, quick_exit: bool = False
+) -> str:
+    """`quick_exit`: a participant's copy, opened from their phone, has "Exit this page"."""
+    return render_template("summary/print.html", s=s, back=back, pdf=pdf, link=link, quick_exit=quick_exit)
 
 
 def _filename(meeting: Meeting, copy: Copy, extension: str) -> str:
@@ -69,7 +72,7 @@ def _filename(meeting: Meeting, copy: Copy, extension: str) -> str:
 def _pdf(s: summary.Summary) -> Response:
     html = _print_page(s, back="", pdf=True)
     return Response(
-        render_pdf(html),
+        render_pdf(html, fit=s.copy is Copy.FAMILY),
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{_filename(s.meeting, s.copy, "pdf")}"'},
     )
@@ -133,4 +136,4 @@ def phone_printable(code: str):
     back = url_for("join.meeting", code=meeting.join_code)
     s = summary_for(viewer, meeting)
     audit.record(audit.SUMMARY_VIEWED, meeting, subject=f"copy={s.copy.value}", viewer=viewer)
-    return _print_page(s, back)
+    return _print_page(s, back, quick_exit=True)

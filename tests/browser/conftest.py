@@ -28,7 +28,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTIFACTS = ROOT / "test-artifacts"
+# Elsewhere for a run beside another (each run starts its screenshots afresh).
+ARTIFACTS = Path(os.environ.get("FACILITATOR_ARTIFACTS", ROOT / "test-artifacts"))
 SHOTS = ARTIFACTS / "screenshots"
 LAPTOP = {"width": 1280, "height": 800}
 PROJECTOR = {"width": 1920, "height": 1080}

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE, PROJECTOR
+from tests.browser.test_read_aloud_live import ENGLISH, recorder
 
 pytestmark = pytest.mark.browser
 
@@ -92,6 +93,8 @@ def test_the_child_decides_who_hears_each_thing_in_their_houses(views, console, 
     # The child, their advocate, a parent and a social worker join; the chair marks the child
     # and the advocate in the lobby and lets everyone in.
     jay, sam, kerry, dan = (views.open(name, PHONE) for name in ("jay", "sam", "kerry", "dan"))
+    for phone in (jay, sam):  # phones with an English voice: they offer to read aloud
+        phone.add_init_script(recorder(ENGLISH))
     join(jay, address, "Jay", "Me", "Family or a friend")
     join(sam, address, "Sam", "Jay's advocate", "Professional")
     join(kerry, address, "Kerry", "Mum", "Family or a friend")

@@ -16,6 +16,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LAPTOP, PHONE, PROJECTOR
+from tests.browser.test_read_aloud_live import ENGLISH, recorder
 
 pytestmark = pytest.mark.browser
 
@@ -66,6 +67,7 @@ def test_a_family_group_conference_from_login_to_the_summary(views, sign_in, joi
     screen_address = opened.value.url
     opened.value.close()
     screen = views.open("screen", PROJECTOR)
+    screen.add_init_script(recorder(ENGLISH))  # a laptop with an English voice
     screen.goto(screen_address)
     expect(screen.get_by_role("heading", name="Join on your phone")).to_be_visible()
     shots(screen, "screen-lobby")
@@ -74,6 +76,8 @@ def test_a_family_group_conference_from_login_to_the_summary(views, sign_in, joi
     address = read_qr(screen)
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+/join/[A-Z0-9]{7}", address), address
     kerry, nan, dan = (views.open(name, PHONE) for name in ("kerry", "nan", "dan"))
+    for page in (kerry, nan, dan):  # phones with an English voice, to read the summary
+        page.add_init_script(recorder(ENGLISH))
     kerry.goto(address)
     shots(kerry, "phone-join-form")
     accessible(kerry, "join form")

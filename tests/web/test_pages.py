@@ -25,7 +25,7 @@ def test_pages_carry_a_strict_content_security_policy(client):
 
 def test_base_template_has_language_skip_link_and_csrf_token(client):
     html = client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.8"}).get_data(as_text=True)
-    assert re.search(r'<html lang="en(-GB)?" data-locale="en-GB" data-zone="Europe/London">', html)
+    assert re.search(r'<html lang="en(-GB)?" dir="ltr" data-locale="en-GB" data-zone="Europe/London">', html)
     assert '<a class="skip-link" href="#main">Skip to main content</a>' in html
     assert '<main id="main"' in html
     assert re.search(r'<meta name="csrf-token" content="[^"]{20,}">', html)

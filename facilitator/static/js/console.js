@@ -3,6 +3,7 @@
 // answers recorded for people without a phone, scores) and the plan. Everything shown comes from the server (`sync`, then
 // events); a chair's decision is a command, and the page changes when the
 // server says so.
+import { stageText } from "./lib/dom.js";
 import { messageFor } from "./lib/live.js";
 import { currentStage, element as item, followMeeting, formatSeconds, secondsLeft, stageNumber, text } from "./lib/meeting.js";
 import { newId } from "./lib/outbox.js";
@@ -178,10 +179,11 @@ function render(state) {
   const stage = currentStage(state);
   const started = meeting.status === "live";
   $("[data-stage-number]").textContent = stageNumber(state, "console-text");
-  $("[data-stage-title]").textContent = stage ? stage.title : text("console-text", "not-started");
+  const words = stage ? stageText(stage) : null;
+  $("[data-stage-title]").textContent = words ? words.title : text("console-text", "not-started");
   $("[data-getting-ready]").hidden = meeting.status !== "scheduled";
   $("[data-timer-row]").hidden = !started;
-  $("[data-questions]").replaceChildren(...(stage ? stage.questions.map((q) => item("li", q)) : []));
+  $("[data-questions]").replaceChildren(...(words ? words.questions.map((q) => item("li", q)) : []));
   renderRound($("[data-round]"), state, stage, offers);
   $("[data-said-section]").hidden = !stage || (!stage.takes_answers && !stage.does.scaling);
   drawConsoleHouses(consoleRoot, state, stage);
@@ -299,7 +301,7 @@ function moveTo(position, from) {
       return;
     }
     const stage = live.state.meeting.stages[position];
-    $("[data-moved-text]").textContent = text("console-text", "moved").replace("{stage}", stage?.title ?? "");
+    $("[data-moved-text]").textContent = text("console-text", "moved").replace("{stage}", stage ? stageText(stage).title : "");
     undoTo = from;
     $("[data-undo]").hidden = from === null;
     clearTimeout(undoTimer);

@@ -6,6 +6,7 @@
 // them; and it shows the plan, which the family writes and professionals
 // propose actions to. The current stage and what this person can do come first;
 // what a stage asks for is read from `stage.does`.
+import { stageText } from "./lib/dom.js";
 import { messageFor } from "./lib/live.js";
 import { currentStage, element as item, followMeeting, stageNumber, text } from "./lib/meeting.js";
 import { Outbox } from "./lib/outbox.js";
@@ -100,13 +101,14 @@ function renderIntro(state) {
 /** The current stage, drawn again (and said politely) only when it changes. */
 function renderStage(state, stage) {
   const number = stageNumber(state, "phone-text");
-  const title = stage ? stage.title : say("not-started");
-  const shown = JSON.stringify([stage?.id, number, title, stage?.questions]);
+  const words = stage ? stageText(stage) : null;
+  const title = words ? words.title : say("not-started");
+  const shown = JSON.stringify([stage?.id, number, title, words?.questions]);
   if (shown === shownStage) return;
   shownStage = shown;
   $("[data-stage-number]").textContent = number;
   $("[data-stage-title]").textContent = title;
-  $("[data-questions]").replaceChildren(...(stage ? stage.questions.map((q) => item("li", q)) : []));
+  $("[data-questions]").replaceChildren(...(words ? words.questions.map((q) => item("li", q)) : []));
   $("[data-stage-announce]").textContent = stage ? say("stage-now").replace("{number}", number).replace("{title}", title) : "";
 }
 
@@ -358,3 +360,6 @@ live.socket.on("declined", async () => {
   live.socket.disconnect();
 });
 bindForms();
+// Read aloud, only on a tap: the stage and what this person can do now; the plan when asked.
+// Fetched after the page, and only by a browser that can speak: it is not needed to take part.
+if ("speechSynthesis" in window) import("./lib/speech.js").then(({ readAloudOnPhone }) => readAloudOnPhone(holder));

@@ -1,6 +1,7 @@
 // The room screen: draws the meeting from the server's state; needs no mouse
 // or keyboard, and recovers by itself when the network comes back. It always
 // fits its window (lib/fit.js): no scrolling, nothing cut off.
+import { stageText } from "./lib/dom.js";
 import { currentStage, element as item, followMeeting, formatSeconds, secondsLeft, stageNumber, text } from "./lib/meeting.js";
 import { createClosing } from "./lib/closing.js";
 import { createFit, fitsAbove, largest } from "./lib/fit.js";
@@ -8,6 +9,7 @@ import { createPlan, offerTools } from "./lib/plan.js";
 import { renderRound } from "./lib/round.js";
 import { drawRoomHouses } from "./lib/houses.js";
 import { drawRoomMediation } from "./lib/mediation.js";
+import { readAloudOnRoomScreen } from "./lib/speech.js";
 
 const root = document.querySelector("[data-room]");
 const $ = (selector) => root.querySelector(selector);
@@ -68,8 +70,10 @@ function render(state) {
   // Before the meeting starts, while people are arriving, the QR code is the main thing.
   root.dataset.mode = meeting.status === "scheduled" && meeting.lobby_open ? "welcome" : "meeting";
   $("[data-stage-number]").textContent = stageNumber(state, "room-text");
-  $("[data-stage-title]").textContent = stage ? stage.title : t("not-started");
-  $("[data-questions]").replaceChildren(...(stage ? stage.questions.map((q) => item("li", q)) : []));
+  const words = stage ? stageText(stage) : null;
+  $("[data-stage-title]").textContent = words ? words.title : t("not-started");
+  $("[data-questions]").replaceChildren(...(words ? words.questions.map((q) => item("li", q)) : []));
+  drawSecondLanguage(stage);
   // Each offer is an action in the plan the moment it is made: at the offers stage the room
   // watches the plan grow, and the round would only say everything twice.
   renderRound($("[data-round]"), state, stage?.does.offers ? null : stage, offers);
@@ -128,12 +132,21 @@ function fitSide(state) {
   }));
 }
 
+/** The bilingual screen: the stage's words again in the meeting's second language, beside the first. */
+function drawSecondLanguage(stage) {
+  const title = document.querySelector("[data-stage-title-2]");
+  if (!title) return;
+  const words = stage ? stageText(stage, "stage-words-2") : null;
+  title.textContent = words ? words.title : text("room-text-2", "not-started");
+  $("[data-questions-2]").replaceChildren(...(words ? words.questions.map((q) => item("li", q)) : []));
+}
+
 function drawAgenda(stages, now, around) {
   const from = Math.max(0, now - Math.min(around, 1));
   const to = Math.min(stages.length, Math.max(now, 0) + around + 1);
   const shown = around === Infinity ? stages : stages.slice(from, to);
   const list = shown.map((s) => {
-    const li = item("li", s.title);
+    const li = item("li", stageText(s).title);
     li.value = s.position + 1;
     if (s.position === now) {
       li.className = "room__agenda-now";
@@ -176,3 +189,5 @@ window.addEventListener("resize", () => {
   fitter.fit(scope);
   fitSide(live.state);
 });
+// The chair can read the stage's question aloud to the room, on a click; never by itself.
+readAloudOnRoomScreen(root);

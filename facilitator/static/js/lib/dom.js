@@ -94,3 +94,26 @@ export function day(iso) {
 export function clock(ms) {
   return new Date(ms).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone || undefined });
 }
+
+const wordBooks = new Map();
+
+function wordBook(id) {
+  if (!wordBooks.has(id)) {
+    const spans = document.getElementById(id)?.content.querySelectorAll("[data-source]") ?? [];
+    wordBooks.set(id, new Map([...spans].map((span) => [span.dataset.source, span.textContent])));
+  }
+  return wordBooks.get(id);
+}
+
+/**
+ * A stage's title and questions as this page shows them: where a stage comes from a format,
+ * its words that are still the format's are in the page's language (the server's
+ * formats/words.py gives the page its `<template id="stage-words">`); a chair's own words
+ * stay as written.
+ */
+export function stageText(stage, book = "stage-words") {
+  if (!stage.template) return { title: stage.title, questions: stage.questions };
+  const words = wordBook(book);
+  const shown = (text) => words.get(text) ?? text;
+  return { title: shown(stage.title), questions: stage.questions.map(shown) };
+}

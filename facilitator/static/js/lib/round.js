@@ -4,7 +4,7 @@
 // Safety map: every part of it at once, the current stage's part marked.
 // Every text comes from the page's <template id="round-text">; what people
 // typed is only ever set as text.
-import { syncList } from "./dom.js";
+import { stageText, syncList } from "./dom.js";
 import { element, nameOf, text } from "./meeting.js";
 
 const COLUMNS = ["worry", "working_well", "bottom_line"];
@@ -179,7 +179,7 @@ function mapSkeleton(state, stage) {
   map.append(pairs, columns);
   const scaleStage = mapScale(state, stage);
   if (scaleStage) {
-    const scalePart = mapPart("map__scale", scaleStage.title, ["reason"], stage);
+    const scalePart = mapPart("map__scale", stageText(scaleStage).title, ["reason"], stage);
     scalePart.dataset.mapScale = scaleStage.id;
     const scale = element("div", "", "scale");
     scale.dataset.scale = "";
@@ -298,7 +298,7 @@ function renderScale(node, state, stage) {
   const summary = values.length
     ? t("spread")
         .replace("{low}", values[0])
-        .replace("{middle}", median(values))
+        .replace("{middle}", median(values).toLocaleString(document.documentElement.dataset.locale || undefined))
         .replace("{high}", values[values.length - 1])
     : "";
   node.replaceChildren(count, chart, element("p", summary, "scale__summary"));
