@@ -1,5 +1,6 @@
 """How stored values read on a page: translated labels, grouped codes."""
 
+import unicodedata
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -166,6 +167,19 @@ def format_name(key: str) -> str:
     return str(meeting_format.name) if meeting_format else ""
 
 
+def own_dir(text: str) -> str:
+    """The direction people's words run in, from their first letter, for the `dir` of what holds
+    them: English words in an Urdu copy (or Urdu in an English one) keep theirs, full stop at
+    their own end; the PDF, which cannot work it out itself (`dir="auto"`), is told."""
+    for char in text or "":
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return "auto"
+
+
 def group_join_code(code: str) -> str:
     """K7MQTRA reads aloud more easily as K7M QTRA."""
     return f"{code[:3]} {code[3:]}"
@@ -195,3 +209,4 @@ def init_app(app: Flask) -> None:
         say_in=words.say_in,
     )
     app.jinja_env.filters["join_code"] = group_join_code
+    app.jinja_env.filters["own_dir"] = own_dir

@@ -208,7 +208,7 @@ def headings(page: str) -> list[str]:
 
 def listed_actions(page: str) -> list[str]:
     """What each action says, in the order "Who will do what" lists them."""
-    found = re.findall(r'<p class="summary-action__what">(.*?)</p>', section(page, "s-who-does"), re.DOTALL)
+    found = re.findall(r'<p class="summary-action__what"[^>]*>(.*?)</p>', section(page, "s-who-does"), re.DOTALL)
     return [html.unescape(words_of(what)) for what in found]
 
 

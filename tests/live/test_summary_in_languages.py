@@ -44,6 +44,9 @@ def test_a_family_member_reading_urdu_gets_a_right_to_left_summary_drawn_in_nast
     choose(phone, "ur")
     page = page_text(phone.get(f"/join/{closed.code}/summary"))
     assert '<html lang="ur" dir="rtl"' in page and PLAN_WORDS in page
+    # Their English words keep their own direction inside the Urdu page, so the PDF, which
+    # cannot work it out, puts a full stop at the end of an English sentence, not the start.
+    assert f'<li class="summary-outcome__text" dir="ltr">{PLAN_WORDS}</li>' in page
     pdf = phone.get(f"/join/{closed.code}/summary.pdf")
     assert squash(PLAN_WORDS) in pdf_text(pdf)
     assert any(name.startswith("NotoNastaliqUrdu") for name in fonts(pdf)), fonts(pdf)
@@ -54,3 +57,11 @@ def test_the_chair_reads_the_same_meeting_in_english_meanwhile(client, closed):
     response = client.get(f"/meetings/{closed.meeting.id}/summary.pdf")
     assert not any(name.startswith("NotoNastaliqUrdu") for name in fonts(response))
     assert '<html lang="en" dir="ltr"' in page_text(client.get(f"/meetings/{closed.meeting.id}/summary"))
+
+
+def test_words_are_set_in_the_direction_of_their_first_letter():
+    from facilitator.web.display import own_dir
+
+    assert own_dir("Nan picks J. up.") == "ltr"
+    assert own_dir("«نانی جمعہ کو» J.") == "rtl"
+    assert own_dir("=HYPERLINK") == "ltr" and own_dir("12/3") == "auto" and own_dir("") == "auto"
