@@ -3,6 +3,8 @@ exactly once; a reload mid-meeting comes back to the same place."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -70,3 +72,31 @@ def test_a_phone_let_in_just_as_its_signal_drops_catches_up_when_it_is_back(view
     # The one request this test cut off is the only thing the browser complained of.
     assert views.problems and all("ERR_INTERNET_DISCONNECTED" in problem for problem in views.problems)
     views.problems.clear()
+
+
+def test_a_console_drawn_in_private_time_that_connects_after_it_ends_draws_itself_again(meeting):
+    chair, kerry, _address = meeting
+    chair.get_by_role("button", name="Start private family time…").click()
+    chair.get_by_role("button", name="Start private family time", exact=True).click()
+    expect(chair.get_by_role("heading", name=re.compile("The family is having private time"))).to_be_visible()
+
+    # The chair's laptop draws the waiting page again, and its connection is slow to come.
+    held = []
+    chair.route("**/socket.io/**", lambda route: held.append(route))
+    chair.reload()
+    expect(chair.get_by_role("heading", name=re.compile("The family is having private time"))).to_be_visible()
+    for _ in range(50):
+        if held:
+            break
+        chair.wait_for_timeout(100)
+    assert held, "the console opened its connection"
+    # Meanwhile the family invites everyone back: the news goes out before the console is there.
+    kerry.get_by_role("button", name="We're ready – invite everyone back").click()
+    expect(kerry.locator("[data-stage-title]")).to_be_visible()
+
+    for route in held:
+        route.continue_()
+    chair.unroute("**/socket.io/**")
+    # Connected, it finds private time over: the console is the meeting's again, not the waiting page.
+    expect(chair.get_by_role("button", name="Close the meeting…")).to_be_visible()
+    expect(chair.get_by_role("heading", name=re.compile("The family is having private time"))).to_have_count(0)

@@ -169,6 +169,12 @@ const $ = (selector) => consoleRoot.querySelector(selector);
 const waiting = document.querySelector("[data-private-wait]");
 
 function render(state) {
+  // Private family time began or ended between the server drawing this page and its connection
+  // (the news of it came to no one): the page is for the other side of it, so it is drawn again.
+  if (waiting ? state.meeting !== null : state.shutOut) {
+    window.location.reload();
+    return;
+  }
   showPeople(state.people);
   const meeting = state.meeting;
   if (waiting || !meeting) return;
