@@ -748,8 +748,8 @@ def save_terms(
 ) -> PlanTerms:
     """Set the contingency plan, the monitor, the review date, the core group (where the format
     has one: who, when it first meets, how many weeks apart) and, at a review, the decision (with
-    the day a step-down or an end takes effect). Fields not named keep their value; every named
-    field is checked first, so a refusal changes nothing."""
+    the day a step-down or an end takes effect; a plan that ends has no review date). Fields not
+    named keep their value; every named field is checked first, so a refusal changes nothing."""
     _open(meeting, amending=amending)
     terms = terms_of(meeting)
     carried = terms.revision == 0 and terms.id is not None
@@ -767,6 +767,8 @@ def save_terms(
         ),
     }
     values["decision_on"] = _decision_on(values["decision"], wanted.get("decision_on"), terms.decision_on)
+    if values["decision"] is ReviewDecision.END:  # a plan that ends has no other meeting to plan
+        values["review_on"] = None
     values |= _core_group_values(meeting, wanted, terms)
     members = values.pop("core_group", None)
     _changed(meeting, terms, revision, editor)

@@ -444,3 +444,27 @@ def test_a_review_that_ends_the_plan_says_so_and_plans_no_meeting(app, client, a
         "When we meet again The plan has ended, so no other meeting is planned."
     )
     assert "Not set" not in page
+
+
+def test_ending_the_plan_puts_aside_the_review_date_the_review_showed(app, client, auth, make_meeting):
+    """The review's terms show the format's default review date; a chair who decides to end the
+    plan without clearing it must not leave the family told when they will meet again."""
+    made = make_meeting("Review for the K. family", format_key="review_conference")
+    with app.test_request_context():
+        meeting = db.session.get(Meeting, made.id)
+        running.start(meeting)
+        shown = plan.terms_of(meeting).review_on
+        assert shown is not None  # the default, six months on
+        decided = {"decision": "end", "decision_why": "Everything in the plan is done", "review_on": shown.isoformat()}
+        terms = plan.save_terms(meeting, plan.terms_of(meeting).revision, decided, "Kerry")
+        assert terms.review_on is None
+        assert plan.terms_of(meeting).review_on is None  # not shown again as the default
+        closing.close(meeting, "Sam Patel")
+    auth.login()
+    family = page_text(client.get(f"/meetings/{made.id}/summary?copy=family"))
+    assert words_of(section(family, "s-meet-again")) == (
+        "When we meet again The plan has ended, so no other meeting is planned."
+    )
+    assert "We will meet again" not in family
+    record = page_text(client.get(f"/meetings/{made.id}/summary"))
+    assert "Review date The plan has ended, so no other meeting is planned." in words_of(section(record, "s-terms"))

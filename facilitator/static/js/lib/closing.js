@@ -120,7 +120,13 @@ export function createClosing(root, { mode, socket, shows = (does) => does.terms
     // A step-down or an end takes effect on a day: asked only for those.
     const decisionOn = form.querySelector("[data-decision-on]");
     const dated = () => ["step_down", "end"].includes(form.querySelector("[name=decision]:checked")?.value);
-    const showDecisionOn = () => { decisionOn.hidden = !dated(); };
+    // A plan that ends has no other meeting: the review date is put aside while "end" is chosen.
+    const ends = () => form.querySelector("[name=decision]:checked")?.value === "end";
+    const showDecisionOn = () => {
+      decisionOn.hidden = !dated();
+      form.elements.review_on.disabled = ends();
+      form.querySelector("[data-review-ends]").hidden = !ends();
+    };
     form.elements.decision_on.value = current.decision_on ?? "";
     for (const input of form.querySelectorAll("[name=decision]")) input.addEventListener("change", showDecisionOn);
     showDecisionOn();
@@ -139,7 +145,7 @@ export function createClosing(root, { mode, socket, shows = (does) => does.terms
         revision,
         contingency: form.elements.contingency.value,
         monitor: form.elements.monitor.value,
-        review_on: form.elements.review_on.value || null,
+        review_on: ends() ? null : form.elements.review_on.value || null,
       };
       if (state.meeting.core_group) {
         payload.core_group = [...form.querySelectorAll("[name=core_group]:checked")].map((input) => Number(input.value));
