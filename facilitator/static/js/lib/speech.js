@@ -4,7 +4,8 @@
 //
 // - Only ever on a tap: a phone in a room must never start speaking by itself. A second tap
 //   stops; the meeting moving to another stage stops it too.
-// - In the page's language (`<html lang>`), with one of the browser's voices for it. Where the
+// - In the page's language (`<html lang>`), with one of the browser's voices for it (a bilingual
+//   room screen then reads its second language, where there is a voice for it). Where the
 //   browser has no voice for that language, or cannot speak at all, the buttons stay hidden:
 //   English words read in a Polish voice help nobody. Voices arrive after the page loads
 //   (`voiceschanged`), so the buttons may appear a moment later.
@@ -70,14 +71,17 @@ export function stopReading() {
 }
 
 /** Read each text in turn (one utterance each: short pieces are read more reliably, and pause
- * naturally); the button shows it is reading until the last has been said. */
+ * naturally); the button shows it is reading until the last has been said. A text is a string,
+ * in the page's language, or `{text, lang}` in another: read only where the browser has a voice
+ * for that language. */
 function read(button, texts) {
   stopReading();
   window.speechSynthesis.cancel(); // anything else on the page being read (a child's house item)
-  const pieces = texts.filter(Boolean);
+  const pieces = texts
+    .map((piece) => (typeof piece === "string" ? { text: piece, lang: pageLanguage() } : piece))
+    .map((piece) => ({ ...piece, voice: voiceFor(piece.lang) }))
+    .filter((piece) => piece.text && piece.voice);
   if (pieces.length === 0) return;
-  const lang = pageLanguage();
-  const voice = voiceFor(lang);
   reading = button;
   show(button, true);
   const finished = () => {
@@ -86,9 +90,9 @@ function read(button, texts) {
     show(button, false);
   };
   pieces.forEach((piece, index) => {
-    const utterance = new SpeechSynthesisUtterance(piece);
-    utterance.lang = lang;
-    if (voice) utterance.voice = voice;
+    const utterance = new SpeechSynthesisUtterance(piece.text);
+    utterance.lang = piece.lang;
+    utterance.voice = piece.voice;
     utterance.addEventListener("error", finished);
     if (index === pieces.length - 1) utterance.addEventListener("end", finished);
     window.speechSynthesis.speak(utterance);
@@ -191,7 +195,19 @@ export function readAloudOnPhone(holder) {
   );
 }
 
-/** The room screen: the stage's title and questions, for the chair to play to the room. */
+/** A bilingual room screen's second language: the stage's title and questions in it, each
+ * marked with its language. */
+function secondPieces(root) {
+  const second = root.querySelector("[data-second]");
+  if (!second) return [];
+  const lang = second.lang;
+  const questions = second.querySelector("[data-questions-2]");
+  return [second.querySelector("[data-stage-title-2]"), ...(questions?.children ?? [])]
+    .map((node) => ({ text: words(node), lang }));
+}
+
+/** The room screen: the stage's title and questions, for the chair to play to the room; on a
+ * bilingual screen, then again in its second language, where the browser has a voice for it. */
 export function readAloudOnRoomScreen(root) {
-  readAloud(root, { now: () => stagePieces(root) }, () => stageKey(root));
+  readAloud(root, { now: () => [...stagePieces(root), ...secondPieces(root)] }, () => stageKey(root));
 }
