@@ -57,6 +57,42 @@ def test_everything_the_chair_acts_on_is_on_the_first_screen(views, console, arr
     accessible(chair, "console cockpit")
 
 
+def test_the_cockpit_fits_a_small_laptop_in_urdu_right_to_left(views, console, arrive):
+    """Urdu's Nastaliq needs the tallest lines of our languages, and the page mirrors: the worst
+    case for the first screen. Reached by data attributes: every label is in Urdu."""
+    chair, address = console
+    chair.set_viewport_size(SMALL_LAPTOP)
+    chair.context.add_cookies([{"name": "facilitator_language", "value": "ur", "url": views.base_url}])
+    chair.reload()
+    assert chair.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["ur", "rtl"]
+    expect(chair.locator("[data-connection]")).to_have_attribute("data-state", "connected")
+    arrive("Kerry", address)
+    chair.locator("[data-person] [data-admit]").first.click()
+    expect(chair.locator("[data-in]")).to_contain_text("Kerry")
+    for name in ("Nan", "Dave", "Jo"):
+        arrive(name, address)
+    expect(chair.locator("[data-lobby-count]")).to_have_text("(3)")
+    chair.locator("[data-start]").click()
+    chair.locator("[data-next]").click()
+    expect(chair.locator("[data-stage-number]")).to_contain_text("2")
+    for part in (
+        "[data-stage-title]",
+        "[data-next]",
+        "[data-previous]",
+        "[data-timer]",
+        "[data-timer-start]",
+        "#lobby-heading",
+        "[data-person] [data-admit]",
+        "#people-heading",
+        "[data-in] li",
+        "#said-heading",
+    ):
+        on_first_screen(chair, part)
+    # Mirrored: the stage, read first, is on the right.
+    stage, lobby = chair.locator("[data-stage-title]").bounding_box(), chair.locator("#lobby-heading").bounding_box()
+    assert stage["x"] > lobby["x"]
+
+
 def test_someone_waiting_shows_in_the_page_title(views, console, arrive):
     chair, address = console
     expect(chair).to_have_title("FGC for the M. family · Facilitator")
