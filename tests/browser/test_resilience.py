@@ -100,3 +100,30 @@ def test_a_console_drawn_in_private_time_that_connects_after_it_ends_draws_itsel
     # Connected, it finds private time over: the console is the meeting's again, not the waiting page.
     expect(chair.get_by_role("button", name="Close the meeting…")).to_be_visible()
     expect(chair.get_by_role("heading", name=re.compile("The family is having private time"))).to_have_count(0)
+
+
+def test_a_console_drawn_before_private_time_that_connects_during_it_shows_the_waiting_page(meeting):
+    chair, _kerry, _address = meeting
+    # A second tab of the chair's starts private time while this one's connection is slow to come.
+    held = []
+    chair.route("**/socket.io/**", lambda route: held.append(route))
+    chair.reload()
+    expect(chair.locator("[data-stage-title]")).to_be_attached()
+    for _ in range(50):
+        if held:
+            break
+        chair.wait_for_timeout(100)
+    assert held, "the console opened its connection"
+    other = chair.context.new_page()
+    other.goto(chair.url)
+    other.get_by_role("button", name="Start private family time…").click()
+    other.get_by_role("button", name="Start private family time", exact=True).click()
+    expect(other.get_by_role("heading", name=re.compile("The family is having private time"))).to_be_visible()
+    other.close()
+
+    for route in held:
+        route.continue_()
+    chair.unroute("**/socket.io/**")
+    # Connected, it finds private time on: the waiting page, not the meeting's controls.
+    expect(chair.get_by_role("heading", name=re.compile("The family is having private time"))).to_be_visible()
+    expect(chair.get_by_role("button", name="Next stage")).to_have_count(0)
