@@ -127,3 +127,24 @@ def test_a_console_drawn_before_private_time_that_connects_during_it_shows_the_w
     # Connected, it finds private time on: the waiting page, not the meeting's controls.
     expect(chair.get_by_role("heading", name=re.compile("The family is having private time"))).to_be_visible()
     expect(chair.get_by_role("button", name="Next stage")).to_have_count(0)
+
+
+def test_a_phone_whose_connection_comes_after_the_meeting_closed_shows_the_summary(meeting):
+    chair, kerry, _address = meeting
+    held = []
+    kerry.route("**/socket.io/**", lambda route: held.append(route))
+    kerry.reload()
+    expect(kerry.locator("[data-stage-title]")).to_be_attached()
+    for _ in range(50):
+        if held:
+            break
+        kerry.wait_for_timeout(100)
+    assert held, "the phone opened its connection"
+    chair.get_by_role("button", name="Close the meeting…").click()
+    expect(chair.get_by_role("heading", name="The meeting has closed")).to_be_visible()
+
+    for route in held:
+        route.continue_()
+    kerry.unroute("**/socket.io/**")
+    # Connected, it finds the meeting closed: the summary, not a meeting that will never move again.
+    expect(kerry.locator("[data-summary]")).to_be_visible()

@@ -66,6 +66,12 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
 
   // A snapshot replaces everything this page knew; one sent with an event leaves out `you`.
   function take(snapshot) {
+    // Live pages are drawn for an open meeting. One that closed while this page was away (the news
+    // came before the connection, or too long ago for the log) is drawn again, as the summary.
+    if (snapshot.meeting.status === "closed") {
+      window.location.reload();
+      return;
+    }
     Object.assign(state, {
       version: snapshot.version,
       meeting: snapshot.meeting.stages ? snapshot.meeting : null,
