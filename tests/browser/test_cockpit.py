@@ -12,6 +12,19 @@ from tests.browser.conftest import LAPTOP
 pytestmark = pytest.mark.browser
 
 SMALL_LAPTOP = {"width": 1366, "height": 768}
+# What the chair acts on while facilitating, found by what the page marks it with.
+FIRST_SCREEN = (
+    "[data-stage-title]",
+    "[data-next]",
+    "[data-previous]",
+    "[data-timer]",
+    "[data-timer-start]",
+    "#lobby-heading",
+    "[data-person] [data-admit]",  # a late arrival's "Let in", not below the fold
+    "#people-heading",
+    "[data-in] li",  # who is here, with their connection
+    "#said-heading",  # what people say in this round
+)
 
 
 def on_first_screen(page: Page, selector: str) -> None:
@@ -39,18 +52,7 @@ def test_everything_the_chair_acts_on_is_on_the_first_screen(views, console, arr
     chair.get_by_role("button", name="Next stage").click()
     expect(chair.locator("[data-stage-title]")).to_have_text("Check-in")
 
-    for part in (
-        "[data-stage-title]",
-        "[data-next]",
-        "[data-previous]",
-        "[data-timer]",
-        "[data-timer-start]",
-        "#lobby-heading",
-        '[data-person] [data-admit]',  # a late arrival's "Let in", not below the fold
-        "#people-heading",
-        "[data-in] li",  # who is here, with their connection
-        "#said-heading",  # what people say in this round
-    ):
+    for part in FIRST_SCREEN:
         on_first_screen(chair, part)
     expect(chair.locator("[data-in] [data-presence]").first).to_have_text("online")
     shots(chair, f"console-cockpit-{laptop['width']}")
@@ -75,18 +77,7 @@ def test_the_cockpit_fits_a_small_laptop_in_urdu_right_to_left(views, console, a
     chair.locator("[data-start]").click()
     chair.locator("[data-next]").click()
     expect(chair.locator("[data-stage-number]")).to_contain_text("2")
-    for part in (
-        "[data-stage-title]",
-        "[data-next]",
-        "[data-previous]",
-        "[data-timer]",
-        "[data-timer-start]",
-        "#lobby-heading",
-        "[data-person] [data-admit]",
-        "#people-heading",
-        "[data-in] li",
-        "#said-heading",
-    ):
+    for part in FIRST_SCREEN:
         on_first_screen(chair, part)
     # Mirrored: the stage, read first, is on the right.
     stage, lobby = chair.locator("[data-stage-title]").bounding_box(), chair.locator("#lobby-heading").bounding_box()

@@ -4,9 +4,10 @@ exactly once; a reload mid-meeting comes back to the same place."""
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
@@ -74,77 +75,68 @@ def test_a_phone_let_in_just_as_its_signal_drops_catches_up_when_it_is_back(view
     views.problems.clear()
 
 
-def test_a_console_drawn_in_private_time_that_connects_after_it_ends_draws_itself_again(meeting):
+
+@pytest.fixture
+def late_connection():
+    """A page drawn again whose live connection is held back for the `with` block: what happens
+    meanwhile is news sent before the page is there to hear it. The connection comes at the end."""
+
+    @contextmanager
+    def holding(page: Page):
+        held = []
+        page.route("**/socket.io/**", lambda route: held.append(route))
+        page.reload()
+        for _ in range(50):
+            if held:
+                break
+            page.wait_for_timeout(100)
+        assert held, "the page opened its connection"
+        yield
+        for route in held:
+            route.continue_()
+        page.unroute("**/socket.io/**")
+
+    return holding
+
+
+WAITING = re.compile("The family is having private time")
+
+
+def test_a_console_drawn_in_private_time_that_connects_after_it_ends_draws_itself_again(meeting, late_connection):
     chair, kerry, _address = meeting
     chair.get_by_role("button", name="Start private family time…").click()
     chair.get_by_role("button", name="Start private family time", exact=True).click()
-    expect(chair.get_by_role("heading", name=re.compile("The family is having private time"))).to_be_visible()
+    expect(chair.get_by_role("heading", name=WAITING)).to_be_visible()
 
-    # The chair's laptop draws the waiting page again, and its connection is slow to come.
-    held = []
-    chair.route("**/socket.io/**", lambda route: held.append(route))
-    chair.reload()
-    expect(chair.get_by_role("heading", name=re.compile("The family is having private time"))).to_be_visible()
-    for _ in range(50):
-        if held:
-            break
-        chair.wait_for_timeout(100)
-    assert held, "the console opened its connection"
-    # Meanwhile the family invites everyone back: the news goes out before the console is there.
-    kerry.get_by_role("button", name="We're ready – invite everyone back").click()
-    expect(kerry.locator("[data-stage-title]")).to_be_visible()
-
-    for route in held:
-        route.continue_()
-    chair.unroute("**/socket.io/**")
+    with late_connection(chair):  # the chair's laptop draws the waiting page again
+        expect(chair.get_by_role("heading", name=WAITING)).to_be_visible()
+        kerry.get_by_role("button", name="We're ready – invite everyone back").click()
+        expect(kerry.locator("[data-stage-title]")).to_be_visible()
     # Connected, it finds private time over: the console is the meeting's again, not the waiting page.
     expect(chair.get_by_role("button", name="Close the meeting…")).to_be_visible()
-    expect(chair.get_by_role("heading", name=re.compile("The family is having private time"))).to_have_count(0)
+    expect(chair.get_by_role("heading", name=WAITING)).to_have_count(0)
 
 
-def test_a_console_drawn_before_private_time_that_connects_during_it_shows_the_waiting_page(meeting):
+def test_a_console_drawn_before_private_time_that_connects_during_it_shows_the_waiting_page(meeting, late_connection):
     chair, _kerry, _address = meeting
-    # A second tab of the chair's starts private time while this one's connection is slow to come.
-    held = []
-    chair.route("**/socket.io/**", lambda route: held.append(route))
-    chair.reload()
-    expect(chair.locator("[data-stage-title]")).to_be_attached()
-    for _ in range(50):
-        if held:
-            break
-        chair.wait_for_timeout(100)
-    assert held, "the console opened its connection"
-    other = chair.context.new_page()
-    other.goto(chair.url)
-    other.get_by_role("button", name="Start private family time…").click()
-    other.get_by_role("button", name="Start private family time", exact=True).click()
-    expect(other.get_by_role("heading", name=re.compile("The family is having private time"))).to_be_visible()
-    other.close()
-
-    for route in held:
-        route.continue_()
-    chair.unroute("**/socket.io/**")
+    with late_connection(chair):  # a second tab of the chair's starts private time meanwhile
+        expect(chair.locator("[data-stage-title]")).to_be_attached()
+        other = chair.context.new_page()
+        other.goto(chair.url)
+        other.get_by_role("button", name="Start private family time…").click()
+        other.get_by_role("button", name="Start private family time", exact=True).click()
+        expect(other.get_by_role("heading", name=WAITING)).to_be_visible()
+        other.close()
     # Connected, it finds private time on: the waiting page, not the meeting's controls.
-    expect(chair.get_by_role("heading", name=re.compile("The family is having private time"))).to_be_visible()
+    expect(chair.get_by_role("heading", name=WAITING)).to_be_visible()
     expect(chair.get_by_role("button", name="Next stage")).to_have_count(0)
 
 
-def test_a_phone_whose_connection_comes_after_the_meeting_closed_shows_the_summary(meeting):
+def test_a_phone_whose_connection_comes_after_the_meeting_closed_shows_the_summary(meeting, late_connection):
     chair, kerry, _address = meeting
-    held = []
-    kerry.route("**/socket.io/**", lambda route: held.append(route))
-    kerry.reload()
-    expect(kerry.locator("[data-stage-title]")).to_be_attached()
-    for _ in range(50):
-        if held:
-            break
-        kerry.wait_for_timeout(100)
-    assert held, "the phone opened its connection"
-    chair.get_by_role("button", name="Close the meeting…").click()
-    expect(chair.get_by_role("heading", name="The meeting has closed")).to_be_visible()
-
-    for route in held:
-        route.continue_()
-    kerry.unroute("**/socket.io/**")
+    with late_connection(kerry):
+        expect(kerry.locator("[data-stage-title]")).to_be_attached()
+        chair.get_by_role("button", name="Close the meeting…").click()
+        expect(chair.get_by_role("heading", name="The meeting has closed")).to_be_visible()
     # Connected, it finds the meeting closed: the summary, not a meeting that will never move again.
     expect(kerry.locator("[data-summary]")).to_be_visible()
