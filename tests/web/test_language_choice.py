@@ -180,3 +180,17 @@ def test_a_meeting_refuses_a_language_it_does_not_offer(client, auth, meeting):
     assert client.post(f"/meetings/{meeting.id}/details", data=same).status_code == 400
     fine = {**data, "language": "cy", "second_language": "en"}
     assert client.post(f"/meetings/{meeting.id}/details", data=fine).status_code == 302
+
+
+def test_an_error_page_a_phone_reaches_offers_the_languages_too(phone):
+    gone = phone.get("/no-such-page", headers={"Accept-Language": "pl"})
+    page = gone.get_data(as_text=True)
+    assert gone.status_code == 404
+    assert html_lang(page) == ("pl", "ltr") and pl("Sorry") in page
+    assert 'action="/language"' in page and 'name="next" value="/no-such-page"' in page
+
+    token = csrf_token(page)
+    chosen = phone.post("/language", data={"language": "cy", "next": "/no-such-page", "csrf_token": token})
+    assert chosen.status_code == 303 and chosen.headers["Location"].endswith("/no-such-page")
+    again = phone.get("/no-such-page", headers={"Accept-Language": "pl"}).get_data(as_text=True)
+    assert html_lang(again) == ("cy", "ltr") and html.unescape(cy("Sorry")) in again
