@@ -140,3 +140,15 @@ def test_a_phone_whose_connection_comes_after_the_meeting_closed_shows_the_summa
         expect(chair.get_by_role("heading", name="The meeting has closed")).to_be_visible()
     # Connected, it finds the meeting closed: the summary, not a meeting that will never move again.
     expect(kerry.locator("[data-summary]")).to_be_visible()
+
+
+def test_a_phone_turned_away_before_its_connection_came_says_so(console, arrive, late_connection):
+    chair, address = console
+    stranger = arrive("Stranger", address)
+    expect(stranger.get_by_role("heading", name="Waiting for the chair to let you in")).to_be_visible()
+    with late_connection(stranger):
+        expect(stranger.get_by_role("heading", name="Waiting for the chair to let you in")).to_be_visible()
+        chair.get_by_role("button", name="Decline Stranger").click()
+        expect(chair.get_by_role("button", name="Decline Stranger")).to_have_count(0)
+    # Its connection refused, it is not left waiting for a chair who has already answered.
+    expect(stranger.get_by_role("heading", name="The chair has not let you in")).to_be_visible()

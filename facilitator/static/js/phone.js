@@ -345,6 +345,9 @@ const live = followMeeting({
     indicator.dataset.state = connection;
     connectionText.textContent = messageFor("connection-messages", connection);
     if (connection === "connected") flush();
+    // Refused: turned away before this page connected (the news came to no one); the page,
+    // drawn again by the server, says so.
+    if (connection === "refused") refresh().catch(() => {});
   },
   render,
 });
