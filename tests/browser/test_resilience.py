@@ -152,3 +152,20 @@ def test_a_phone_turned_away_before_its_connection_came_says_so(console, arrive,
         expect(chair.get_by_role("button", name="Decline Stranger")).to_have_count(0)
     # Its connection refused, it is not left waiting for a chair who has already answered.
     expect(stranger.get_by_role("heading", name="The chair has not let you in")).to_be_visible()
+
+
+def test_a_phone_moved_to_the_other_side_before_its_connection_came_is_drawn_for_its_side(meeting, late_connection):
+    chair, kerry, _address = meeting
+    here_as = kerry.locator(".facts__row", has_text="You are here as")
+    expect(here_as).to_contain_text("Family and friends")
+    with late_connection(kerry):
+        expect(kerry.locator("[data-stage-title]")).to_be_attached()
+        people = chair.context.new_page()
+        people.goto(re.sub(r"/meetings/(\d+).*", r"/meetings/\1/people/", chair.url))
+        people.get_by_role("link", name="Edit Kerry").click()
+        people.get_by_label("Professional").check()
+        people.get_by_role("button", name="Save").click()
+        expect(people.get_by_role("cell", name="Professional")).to_be_visible()
+        people.close()
+    # Connected, the phone finds who it is now: the page is drawn for a professional.
+    expect(here_as).to_contain_text("Professional")

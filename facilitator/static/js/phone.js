@@ -46,12 +46,13 @@ function planMode(state) {
 let refreshing = false;
 
 /** The page shows where the person stood when it was drawn; catch up if that has changed
- * (let in while the phone was still connecting, say). */
+ * (let in, or moved to the other side, while the phone was still connecting, say). */
 async function catchUp(state) {
-  const shown = holder.querySelector("[data-admission]")?.dataset.admission;
+  const drawn = holder.querySelector("[data-admission]")?.dataset;
   const waitingShown = Boolean(holder.querySelector("[data-private-wait]"));
-  if (!state.you || !shown || refreshing) return;
-  if (shown === state.you.admission && waitingShown === state.shutOut) return;
+  if (!state.you || !drawn || refreshing) return;
+  const same = drawn.admission === state.you.admission && drawn.side === state.you.side;
+  if (same && waitingShown === state.shutOut) return;
   refreshing = true;
   try {
     await refresh();
