@@ -175,7 +175,7 @@ def long_day(day: date) -> str:
 def test_the_summary_and_its_pdf_keep_the_core_group_and_the_review_keeps_its_dates(app, client, agreeing):
     """The conference's summary names the core group, when it first meets and how often; its
     review inherits it, and the review's summary has its own next review date (six months on,
-    never "Not set") and the day its decision to end the plan takes effect."""
+    never "Not set") and the day its decision to step the plan down takes effect."""
     room, kerry, sam, _screen = agreeing
     meets_on = date.today() + timedelta(days=10)
     assert ack(
@@ -212,7 +212,7 @@ def test_the_summary_and_its_pdf_keep_the_core_group_and_the_review_keeps_its_da
     next_review = date.fromisoformat(terms["review_on"])
     assert (next_review - date.today()).days in range(181, 185)  # six months on
     ends_on = date.today() + timedelta(days=7)
-    saved = ack(chair, "save_terms", {"revision": 0, "decision": "end", "decision_on": ends_on.isoformat()})
+    saved = ack(chair, "save_terms", {"revision": 0, "decision": "step_down", "decision_on": ends_on.isoformat()})
     assert saved["ok"], saved
     assert ack(chair, "close_meeting")["ok"]
 
@@ -222,7 +222,7 @@ def test_the_summary_and_its_pdf_keep_the_core_group_and_the_review_keeps_its_da
         long_day(next_review),
         "The core group next meets",
         "Every 4 weeks",
-        "End the plan",
+        "Step it down to a child in need plan",
         "The decision takes effect",
         long_day(ends_on),
     ):
