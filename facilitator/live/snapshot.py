@@ -128,6 +128,8 @@ def meeting_state(meeting: Meeting) -> dict[str, Any]:
         "is_review": plan.is_review(meeting),
         "core_group": plan.has_core_group(meeting),
         "apart": meeting.apart,
+        # The room screen's languages: a screen drawn in others draws itself again.
+        "languages": [meeting.language, meeting.second_language],
         "session": {
             "number": meeting.session_number,
             "ended": meeting.between_sessions,

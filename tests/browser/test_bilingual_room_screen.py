@@ -76,3 +76,26 @@ def test_a_welsh_and_english_room_screen_shows_and_reads_both(views, sign_in, ro
     again = spoken(screen)
     assert again and {u["lang"] for u in again} == {"cy"}
     assert "Check-in" not in [u["text"] for u in again]
+
+
+def test_the_room_screen_follows_the_languages_the_chair_chooses_mid_meeting(views, console, room_screen):
+    chair, _address = console
+    chair.get_by_role("button", name="Start the meeting").click()
+    chair.get_by_role("button", name="Next stage").click()
+    screen = room_screen(chair)
+    expect(screen.locator("[data-stage-title]")).to_have_text("Check-in")
+    expect(screen.locator("[data-second]")).to_have_count(0)
+
+    details = chair.context.new_page()
+    details.goto(chair.url.rstrip("/") + "/details")
+    details.get_by_label("Language of the room screen").select_option("cy")
+    details.get_by_label("Second language on the room screen").select_option("en")
+    details.get_by_role("button", name="Save details").click()
+    expect(details.get_by_text("The meeting's details are saved.")).to_be_visible()
+    details.close()
+
+    # The projector's laptop is not touched: the screen draws itself again in the new languages.
+    expect(screen.locator("html")).to_have_attribute("lang", "cy")
+    expect(screen.locator("[data-stage-title]")).to_have_text("Rownd agoriadol")
+    expect(screen.locator("[data-second] [data-stage-title-2]")).to_have_text("Check-in")
+    expect(screen.locator("[data-connection]")).to_have_attribute("data-state", "connected")

@@ -66,6 +66,12 @@ let scope = "";
 function render(state) {
   const meeting = state.meeting;
   if (!meeting) return;
+  // The chair changed the meeting's languages: the server draws the screen again in them.
+  const [first, second] = meeting.languages ?? [];
+  if (`${first} ${second ?? ""}` !== root.dataset.languages) {
+    window.location.reload();
+    return;
+  }
   const stage = currentStage(state);
   // Before the meeting starts, while people are arriving, the QR code is the main thing.
   root.dataset.mode = meeting.status === "scheduled" && meeting.lobby_open ? "welcome" : "meeting";
