@@ -149,6 +149,11 @@ class PlanTerms(db.Model):
         cascade="all, delete-orphan", order_by="CoreGroupMember.participant_id"
     )
 
+    @property
+    def ends_plan(self) -> bool:
+        """The review decided to end the plan: no other meeting is planned."""
+        return self.decision is ReviewDecision.END
+
 
 class CoreGroupMember(db.Model):
     """One person of the meeting in the plan's core group, chosen with the terms."""

@@ -119,9 +119,10 @@ export function createClosing(root, { mode, socket, shows = (does) => does.terms
     }
     // A step-down or an end takes effect on a day: asked only for those.
     const decisionOn = form.querySelector("[data-decision-on]");
-    const dated = () => ["step_down", "end"].includes(form.querySelector("[name=decision]:checked")?.value);
+    const decided = () => form.querySelector("[name=decision]:checked")?.value;
+    const dated = () => ["step_down", "end"].includes(decided());
     // A plan that ends has no other meeting: the review date is put aside while "end" is chosen.
-    const ends = () => form.querySelector("[name=decision]:checked")?.value === "end";
+    const ends = () => decided() === "end";
     const showDecisionOn = () => {
       decisionOn.hidden = !dated();
       form.elements.review_on.disabled = ends();
@@ -154,7 +155,7 @@ export function createClosing(root, { mode, socket, shows = (does) => does.terms
         payload.core_group_every_weeks = weeks === "" ? null : Number(weeks);
       }
       if (state.meeting.is_review) {
-        payload.decision = form.querySelector("[name=decision]:checked")?.value || null;
+        payload.decision = decided() || null;
         payload.decision_on = dated() ? form.elements.decision_on.value || null : null;
         payload.decision_why = form.elements.decision_why.value;
       }
