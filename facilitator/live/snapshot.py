@@ -378,7 +378,9 @@ def people_in(view: View, people: list[Participant]) -> list[dict[str, Any]]:
 def of_view(view: View, meeting: Meeting) -> dict[str, Any]:
     """What everyone with this view of the meeting sees: the same for all of them."""
     if view is View.NOTHING:
-        return {"version": meeting.version, "meeting": {"id": meeting.id}}
+        # Whether the meeting is still on, so that a lobby page that connected after it closed
+        # does not wait for a chair who has gone.
+        return {"version": meeting.version, "meeting": {"id": meeting.id, "status": meeting.status.value}}
     if view in (View.WAITING, View.WAITING_CHAIR):
         # Only that private family time is on: the waiting page, nothing of the meeting.
         waiting = {"id": meeting.id, "title": meeting.title, "private_time": private_time(meeting)}

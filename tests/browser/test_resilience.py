@@ -169,3 +169,20 @@ def test_a_phone_moved_to_the_other_side_before_its_connection_came_is_drawn_for
         people.close()
     # Connected, the phone finds who it is now: the page is drawn for a professional.
     expect(here_as).to_contain_text("Professional")
+
+
+def test_a_phone_waiting_in_the_lobby_whose_connection_comes_after_the_meeting_closed_says_so(
+    views, meeting, arrive, late_connection
+):
+    chair, _kerry, address = meeting
+    stranger = arrive("Stranger", address)
+    expect(stranger.get_by_role("heading", name="Waiting for the chair to let you in")).to_be_visible()
+    with late_connection(stranger):
+        expect(stranger.get_by_role("heading", name="Waiting for the chair to let you in")).to_be_visible()
+        chair.get_by_role("button", name="Close the meeting…").click()
+        expect(chair.get_by_role("heading", name="The meeting has closed")).to_be_visible()
+    # Connected, it finds the meeting over: not left waiting for a chair who has gone home.
+    expect(stranger.get_by_role("heading", name="This meeting has finished")).to_be_visible()
+    # Served as gone (410), which the browser logs; the only thing it complained of.
+    assert views.problems == ["Stranger: Failed to load resource: the server responded with a status of 410 (GONE)"]
+    views.problems.clear()

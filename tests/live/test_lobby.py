@@ -59,7 +59,9 @@ def test_a_phone_in_the_lobby_gets_nothing_of_the_meeting(app, chair_socket, wai
     phone, socket, _ = waiting
     snapshot = socket.emit("sync", {}, callback=True)["snapshot"]
     assert snapshot["you"]["admission"] == "lobby"
-    assert "people" not in snapshot and "title" not in snapshot["meeting"]
+    assert "people" not in snapshot and "plan" not in snapshot
+    # Only whether the meeting is still on: a page that connects after it closed says so.
+    assert snapshot["meeting"] == {"id": meeting.id, "status": "scheduled"}
     other = app.test_client()
     join(other, meeting, name="Dan", side="professional")  # more people join...
     assert received(socket) == []  # ...and the waiting phone hears nothing of it
