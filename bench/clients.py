@@ -85,22 +85,25 @@ class Client:
         self.sio.on("*", self.on_event)
         self.actions: dict[int, dict] = {}  # the plan's actions as this client last saw them
         self.version = -1  # the last version this page applied, as meeting.js keeps it
+        self.caught_up: int | None = None  # what the last `hello` said this page is caught up to
 
     async def connect(self, url: str, *, catch_up: bool = False) -> None:
-        """Connect and `sync`, as every page does; coming back (`catch_up`), with the version the
-        page has, as meeting.js does after a dropped connection or a restart."""
+        """Connect and `sync`, as every page does; coming back (`catch_up`), naming the version the
+        page has as it connects, as meeting.js does after a dropped connection or a restart: a
+        `hello` that says the page is caught up spares the `sync`."""
+        coming_back = catch_up and not self.relay and self.version >= 0
+        self.caught_up = None
         await self.sio.connect(
             url,
             headers={"Cookie": self.spec.cookie} if self.spec.cookie else {},
-            auth=self.spec.auth,
+            auth={**self.spec.auth, "since": self.version} if coming_back else self.spec.auth,
             transports=["websocket"],
             wait_timeout=60,
         )
-        if not self.relay:
-            since = {"since": self.version} if catch_up and self.version >= 0 else {}
-            ack = await self.sio.call("sync", since, timeout=60)
+        if not self.relay and self.caught_up is None:
+            ack = await self.sio.call("sync", {}, timeout=60)
             if ack.get("ok"):
-                self.version = max(self.version, ack.get("caught_up", ack.get("snapshot", {}).get("version", -1)))
+                self.version = max(self.version, ack.get("snapshot", {}).get("version", -1))
 
     def on_event(self, event: str, data: Any = None) -> None:
         at = time.monotonic()
@@ -112,6 +115,9 @@ class Client:
             return
         if isinstance(data, dict) and isinstance(data.get("version"), int):
             self.version = max(self.version, data["version"])
+        if event == "hello" and isinstance(data.get("caught_up"), int):
+            self.caught_up = data["caught_up"]
+            self.version = max(self.version, self.caught_up)
         if event in MEASURED or event in ("people_changed", "presence_changed"):
             self.result.received.append(Received(self.spec.index, data.get("version"), event, at))
         if event == "action_saved":

@@ -56,13 +56,13 @@ def server_time_ms() -> int:
     return int(time.time() * 1000)
 
 
-def hello(sid: str, viewer: Viewer) -> None:
-    """To the one socket that has just connected: who the server takes it for, and its clock."""
-    socketio.emit(
-        "hello",
-        {"viewer": viewer.kind.value, "server_time": server_time_ms(), "app_version": __version__},
-        to=sid,
-    )
+def hello(sid: str, viewer: Viewer, caught_up: int | None = None) -> None:
+    """To the one socket that has just connected: who the server takes it for, its clock, and,
+    for a page that came back and was sent what it missed, the version it is now caught up to."""
+    said = {"viewer": viewer.kind.value, "server_time": server_time_ms(), "app_version": __version__}
+    if caught_up is not None:
+        said["caught_up"] = caught_up
+    socketio.emit("hello", said, to=sid)
 
 
 def publish() -> None:
@@ -188,22 +188,26 @@ _MISSED = (
 )
 
 
-def catch_up(meeting: Meeting, reader: Recipient, since: object) -> bool:
+def catch_up(meeting: Meeting, reader: Recipient, since: object) -> int | None:
     """Send one socket what it missed since the version it last applied, from the meeting's log,
-    each event as `access.py` decides for it now (a tick for a change that was not for it).
-    False, sending nothing, when that cannot be done: a version this meeting never had, or more
-    changes than a snapshot costs. Events render the items as they are now; a later event about
-    the same item says the same again, so applying them in order ends where a snapshot would."""
+    each event as `access.py` decides for it now (a tick for a change that was not for it); the
+    version it is now caught up to. None, sending nothing, when that cannot be done: a version
+    this meeting never had, or more changes than a snapshot costs. Events render the items as they
+    are now; a later event about the same item says the same again, so applying them in order
+    ends where a snapshot would.
+
+    The log is read after the socket was put in its rooms, to its end: a change committed since
+    `meeting` was read is sent from the log, or live, or both (a page applies a version once)."""
     if type(since) is not int or not 0 <= since <= meeting.version:
-        return False
-    if since == meeting.version:  # nothing missed: the usual case after a restart
-        return True
+        return None
     missed = list(db.session.scalars(_MISSED, {"meeting": meeting.id, "since": since, "most": CATCH_UP_LIMIT + 1}))
-    if len(missed) > CATCH_UP_LIMIT or len({event.version for event in missed}) != meeting.version - since:
-        return False
+    versions = list(dict.fromkeys(event.version for event in missed))
+    reached = since + len(versions)
+    if len(missed) > CATCH_UP_LIMIT or versions != list(range(since + 1, reached + 1)) or reached < meeting.version:
+        return None
     for version, of_change in groupby(missed, key=lambda event: event.version):
         _send_change(meeting, version, of_change, [reader])
-    return True
+    return reached
 
 
 def _receiving(event: MeetingEvent, recipients: Iterable[Recipient]) -> list[Recipient]:

@@ -186,3 +186,27 @@ def test_a_phone_waiting_in_the_lobby_whose_connection_comes_after_the_meeting_c
     # Served as gone (410), which the browser logs; the only thing it complained of.
     assert views.problems == ["Stranger: Failed to load resource: the server responded with a status of 410 (GONE)"]
     views.problems.clear()
+
+
+def test_a_phone_back_from_a_dropped_connection_is_caught_up_without_asking_for_the_whole_meeting(meeting):
+    chair, kerry, _address = meeting
+    sent = []  # every packet the phone sends from now on, by long-polling or WebSocket
+    kerry.on(
+        "request",
+        lambda request: sent.extend((request.post_data or "").split("\x1e"))
+        if "/socket.io/" in request.url and request.method == "POST"
+        else None,
+    )
+    kerry.on("websocket", lambda socket: socket.on("framesent", lambda frame: sent.append(frame)))
+    kerry.context.set_offline(True)
+    expect(kerry.locator("[data-connection]")).not_to_have_attribute("data-state", "connected", timeout=20_000)
+    chair.get_by_role("button", name="Next stage").click()
+    moved_to = chair.locator("[data-stage-title]")
+    expect(moved_to).not_to_have_text("Check-in")
+
+    kerry.context.set_offline(False)
+    expect(kerry.locator("[data-stage-title]")).to_have_text(moved_to.inner_text(), timeout=20_000)
+    # It named the version it had as it connected, and was sent what it missed: no `sync`.
+    handshakes = [frame for frame in sent if frame.startswith("40")]
+    assert handshakes and '"since":' in handshakes[-1], sent
+    assert not [frame for frame in sent if '["sync"' in frame], sent

@@ -78,6 +78,13 @@ class Room:
         self.drain()
         return stage["id"]
 
+    def back(self, phone, since):
+        """The phone's page coming back after its connection dropped, naming the version it has."""
+        socket = self._live(http_client=phone.http, auth={"meeting": self.meeting.id, "since": since})
+        assert socket.is_connected()
+        self.sockets.append(socket)
+        return socket
+
     def drain(self):
         for socket in self.sockets:
             heard(socket)

@@ -99,6 +99,62 @@ def test_a_page_coming_back_is_sent_only_what_it_missed_as_it_may_see_it(room):
         assert response["ok"] and "Ours alone" not in str(response) and response["snapshot"]["version"] == since_now(room)
 
 
+def test_a_page_coming_back_names_its_version_as_it_connects_and_needs_no_sync(room):
+    """The handshake carries the version the page has: what it missed comes at once, filtered for
+    this viewer, then `hello` saying it is caught up, so the page asks nothing more."""
+    kerry, dan = room.phone("Kerry"), room.phone("Dan", side="professional")
+    room.go_to("check_in")
+    since = sync(dan.socket)["version"]
+    dan.socket.disconnect()
+    assert ack(kerry.socket, "contribute", {"client_id": "missed-0002", "text": "Hopeful"})["ok"]
+    assert ack(kerry.socket, "add_note", {"client_id": "note-000002", "text": "Ours alone", "family_only": True})["ok"]
+
+    sent = [(e["name"], e["args"][0]) for e in heard(room.back(dan, since))]
+
+    names = [name for name, _ in sent]
+    assert names[:3] == ["contribution_added", "note_removed", "hello"], names
+    assert [data["version"] for _, data in sent[:2]] == [since + 1, since + 2]
+    assert sent[2][1]["caught_up"] == since + 2
+    assert "Ours alone" not in str(sent)
+
+
+def test_a_page_coming_back_with_nothing_missed_is_sent_nothing_but_hello(room):
+    kerry = room.phone("Kerry")
+    room.go_to("check_in")
+    since = sync(kerry.socket)["version"]
+    kerry.socket.disconnect()
+    sent = [(e["name"], e["args"][0]) for e in heard(room.back(kerry, since))]
+    assert [name for name, _ in sent if name != "presence_changed"] == ["hello"]
+    assert sent[0][1]["caught_up"] == since
+
+
+@pytest.mark.parametrize("forged", [10**6, -1, "7", [1], {"v": 1}, 1.5, True])
+def test_a_version_the_meeting_never_had_or_nonsense_in_the_handshake_catches_up_nothing(room, forged):
+    kerry = room.phone("Kerry")
+    room.go_to("check_in")
+    kerry.socket.disconnect()
+    again = room.back(kerry, forged)
+    sent = heard(again)
+    (hello,) = [e["args"][0] for e in sent if e["name"] == "hello"]
+    assert "caught_up" not in hello and {e["name"] for e in sent} <= {"hello", "presence_changed"}
+    assert sync(again)["version"] == since_now(room)  # the page asks for its snapshot instead
+
+
+def test_a_professional_coming_back_during_private_time_is_caught_up_on_nothing(room):
+    """Shut out, their page is drawn from a snapshot: the handshake's version brings nothing of
+    what the family does, only a `hello` that sends the page to ask."""
+    kerry, dan = room.phone("Kerry"), room.phone("Dan", side="professional")
+    room.go_to("check_in")
+    since = sync(dan.socket)["version"]
+    dan.socket.disconnect()
+    assert ack(room.chair, "start_private_time", {})["ok"]
+    assert ack(kerry.socket, "add_note", {"client_id": "note-000003", "text": "Family only words"})["ok"]
+
+    sent = heard(room.back(dan, since))
+
+    assert [e["name"] for e in sent] == ["hello"] and "caught_up" not in sent[0]["args"][0]
+
+
 def since_now(room):
     return sync(room.chair)["version"]
 

@@ -42,10 +42,19 @@ def connect(auth=None):
     person = viewer.participant if viewer.is_participant else None
     connections.follow(request.sid, connections.Following(meeting.id, person and person.id, screen_token))
     place(viewer, meeting)
-    broadcast.hello(request.sid, viewer)
+    broadcast.hello(request.sid, viewer, _caught_up(viewer, meeting, auth.get("since")))
     if person is not None:
         presence.hold(request.sid, person.id)
         broadcast.presence_changed(meeting.id, presence.Moved(request.sid, person.id, came=True))
+
+
+def _caught_up(viewer: access.Viewer, meeting, since: object) -> int | None:
+    """A page coming back names the version it has: it is sent what it missed (before `hello`,
+    which says so), and needs no `sync`. Only for a view that follows versions (not the lobby, not
+    someone shut out of private family time: their page is drawn from a snapshot)."""
+    if since is None or access.view_of(viewer, meeting) not in access.TICKED:
+        return None
+    return broadcast.catch_up(meeting, access.recipient_for(viewer, meeting, room=request.sid), since)
 
 
 @socketio.on("disconnect")
@@ -71,15 +80,15 @@ def clock(payload=None):
 def sync(payload=None):
     """Any client following a meeting -> ack with the snapshot it may see; its rooms are
     set again from its identity now (after admission, for instance). With `{"since": <the
-    version it last applied>}` (a page coming back after a dropped connection or a restart),
-    it is sent only the events it missed, from the meeting's log, and the ack says
-    `caught_up`; the whole snapshot only when the log cannot say."""
+    version it last applied>}` (as a page coming back names it on connecting; pages drawn before
+    that did so here), it is sent only the events it missed, from the meeting's log, and the
+    ack says `caught_up`; the whole snapshot only when the log cannot say."""
     details = payload_of(payload, "since")
     viewer, meeting = identify(reading=True)
     place(viewer, meeting)
-    if "since" in details and access.view_of(viewer, meeting) in access.TICKED:
-        if broadcast.catch_up(meeting, access.recipient_for(viewer, meeting, room=request.sid), details["since"]):
-            return ok(caught_up=meeting.version)
+    caught_up = _caught_up(viewer, meeting, details.get("since"))
+    if caught_up is not None:
+        return ok(caught_up=caught_up)
     return ok(snapshot=snapshot.for_viewer(viewer, meeting))
 
 

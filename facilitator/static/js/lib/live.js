@@ -3,8 +3,9 @@
 import { io } from "../../vendor/socket.io-4.8.1.esm.min.js";
 
 /**
- * Connect to the server. `auth` names the meeting to follow ({meeting: id});
- * the server checks it against who we are. `onState` receives "connected",
+ * Connect to the server. `auth` names the meeting to follow ({meeting: id}),
+ * or is a function that gives it at each connect (socket.io's own form); the
+ * server checks it against who we are. `onState` receives "connected",
  * "reconnecting" or "refused"; `onHello` receives the server's hello (who it
  * takes us for, and its clock).
  */

@@ -33,25 +33,28 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
   };
   let syncing = false;
 
+  // Coming back after a dropped connection or a restart, the page names the version it has as it
+  // connects: the server sends what was missed, then `hello` says the page is caught up. Only
+  // when it cannot (the log does not reach back, or this view is drawn whole) does the page sync.
+  let caughtUp = false;
   const socket = connect({
-    auth,
+    auth: (send) => send(state.meeting !== null && state.version >= 0 ? { ...auth, since: state.version } : auth),
     onState,
     onHello(hello) {
       state.clockOffset = hello.server_time - Date.now();
+      caughtUp = typeof hello.caught_up === "number" && hello.caught_up >= state.version && state.meeting !== null;
+      if (caughtUp) state.version = hello.caught_up;
     },
   });
 
   let again = false;
-  // `catchUp`: coming back after a dropped connection or a restart, ask only for what was
-  // missed since the version this page has; the server sends the events, or the snapshot.
-  function sync({ catchUp = false } = {}) {
+  function sync() {
     if (syncing) {
       again = true; // the snapshot on its way may be older than what made us ask
       return;
     }
     syncing = true;
-    const since = catchUp && state.meeting !== null && state.version >= 0 ? { since: state.version } : {};
-    socket.emit("sync", since, (ack) => {
+    socket.emit("sync", {}, (ack) => {
       syncing = false;
       if (again) {
         again = false;
@@ -59,7 +62,6 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
         return;
       }
       if (ack?.ok && ack.snapshot) take(ack.snapshot);
-      else if (ack?.ok && ack.caught_up >= state.version) state.version = ack.caught_up;
       else if (ack?.ok) sync();
     });
   }
@@ -178,7 +180,10 @@ export function followMeeting({ auth, onState = () => {}, render = () => {}, onE
   });
   // Taken off the meeting's list: the server has ended this connection; the page says so.
   socket.on("removed", () => window.location.reload());
-  socket.on("connect", () => sync({ catchUp: true }));
+  socket.on("connect", () => {
+    if (!caughtUp) sync();
+    caughtUp = false;
+  });
 
   return { socket, state, sync };
 }
