@@ -155,6 +155,32 @@ def test_a_professional_coming_back_during_private_time_is_caught_up_on_nothing(
     assert [e["name"] for e in sent] == ["hello"] and "caught_up" not in sent[0]["args"][0]
 
 
+def test_a_phone_moved_to_the_professionals_while_away_is_caught_up_as_a_professional(app, room):
+    """Kerry's phone drops; the chair moves her to the professionals' side, and the family writes
+    a note kept within the family. Coming back with the version her page had, she is told who
+    she is now (her page asks again) and is sent the note only as the professionals are."""
+    from facilitator.extensions import db
+    from facilitator.models import Meeting
+    from facilitator.services import people
+
+    kerry, nan = room.phone("Kerry"), room.phone("Nan")
+    room.go_to("check_in")
+    since = sync(kerry.socket)["version"]
+    kerry.socket.disconnect()
+    with app.test_request_context():
+        meeting = db.session.get(Meeting, room.meeting.id)
+        people.update_person(meeting, kerry.id, people.PersonDetails("Kerry", "", "professional"))
+    assert ack(nan.socket, "add_note", {"client_id": "note-000004", "text": "Family words", "family_only": True})["ok"]
+
+    sent = [(e["name"], e["args"][0]) for e in heard(room.back(kerry, since))]
+
+    names = [name for name, _ in sent]
+    assert "identity_changed" in names and "note_saved" not in names, names
+    assert "Family words" not in str(sent)
+    again = sync(room.sockets[-1])
+    assert again["you"]["side"] == "professional" and "Family words" not in str(again)
+
+
 def since_now(room):
     return sync(room.chair)["version"]
 
