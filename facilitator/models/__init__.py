@@ -21,7 +21,6 @@ from facilitator.models.plan import (
     ReviewDecision,
 )
 from facilitator.models.presence import LiveConnection, LiveNode
-from facilitator.models.throttle import ThrottleEvent
 
 __all__ = [
     "ActionProgress",
@@ -58,5 +57,4 @@ __all__ = [
     "StageKind",
     "Term",
     "TermAnswer",
-    "ThrottleEvent",
 ]

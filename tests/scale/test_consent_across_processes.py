@@ -17,13 +17,11 @@ import re
 import secrets
 import time
 
-import psycopg2
 import pytest
 import redis
 import requests
 import socketio
 from pypdf import PdfReader
-from sqlalchemy.engine import make_url
 
 from tests.conftest import csrf_token, fresh_postgres_database
 from tests.scale.conftest import REDIS_URL, joined, redis_reachable, signed_in
@@ -67,14 +65,8 @@ def processes(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def attempts_forgotten(processes):
     """Every phone joins from 127.0.0.1: each test starts with the joins per address uncounted,
-    as if it had a cluster of its own."""
-    server = make_url(processes[2])
-    with (
-        psycopg2.connect(host=server.host, port=server.port, user=server.username, dbname=server.database) as db,
-        db.cursor() as cursor,
-    ):
-        cursor.execute("DELETE FROM throttle_event")
-    # The counts themselves are in Redis, under the channel's name (services/throttle.py).
+    as if it had a cluster of its own. The counts are in Redis, under the channel's name
+    (services/throttle.py)."""
     queue = redis.Redis.from_url(REDIS_URL)
     for name in queue.scan_iter("facilitator-consent-*:throttle:*"):
         queue.delete(name)
