@@ -131,6 +131,12 @@ def side_by_side(product: dict, relay: dict) -> str:
             f"{product['reconnect_cpu_seconds'] / relay['reconnect_cpu_seconds']:.2f}x" if relay["reconnect_cpu_seconds"] > 0 else "-",
         ),
         (
+            "reconnect storm: who-is-here news delivered",
+            f"{product.get('reconnect_news', 0)}",
+            f"{relay.get('reconnect_news', 0)}",
+            "",
+        ),
+        (
             "PostgreSQL's CPU, % of one core",
             f"{product['database_cpu_percent']:.0f}" if product.get("database") == "postgresql" else "-",
             "-",

@@ -451,6 +451,13 @@ def drive(server: Server, rooms: list[list[ClientSpec]], steps: list[Step], load
         "reconnect_seconds": max(r.reconnected_at for r in results) - go,
         "reconnect_cpu_seconds": storm_cpu,
         "reconnect_failures": sum(len(r.reconnect_failures) for r in results),
+        # Work the storm makes beyond catching up: each delivery of who came back (the relay sends none).
+        "reconnect_news": sum(
+            1
+            for r in results
+            for x in r.received
+            if x.event in ("presence_changed", "people_changed") and go <= x.at <= r.reconnected_at
+        ),
         "server_sockets": sockets,
         "rss_idle": rss_idle,
         "rss_connected": rss_connected,

@@ -33,6 +33,7 @@ def result(target, p99, work=None, cpu=12.0):
         "reconnect_seconds": 1.5 if target == "relay" else 2.4,
         "reconnect_cpu_seconds": 1.0 if target == "relay" else 1.8,
         "reconnect_failures": 0,
+        "reconnect_news": 0 if target == "relay" else 4800,
         "client_cpu_percent": 30.0,
         "private_leaks": 0,
         "meetings_in_private_time": 100,
@@ -64,6 +65,7 @@ def test_the_fan_out_shows_cpu_per_submission_beside_the_relay():
     assert "| latency p99 ms | 42.0 | 14.0 | 3.00x |" in lines
     assert "| reconnect storm: everyone back and caught up, s | 2.4 | 1.5 | 1.60x |" in lines
     assert "| reconnect storm: server CPU, s (failed reconnects) | 1.8 (0) | 1.0 (0) | 1.80x |" in lines
+    assert "| reconnect storm: who-is-here news delivered | 4800 | 0 |  |" in lines
 
 
 def test_the_product_on_two_processes_is_set_beside_one_and_the_relay():
