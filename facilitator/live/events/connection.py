@@ -13,6 +13,7 @@ from facilitator.extensions import db, socketio
 from facilitator.live import broadcast, connections, guard, snapshot
 from facilitator.live.acks import ok, refused
 from facilitator.live.commands import Refused, command, identify, meeting_and_person, payload_of, place
+from facilitator.models import Meeting
 from facilitator.models.types import is_row_id
 from facilitator.services import presence, running
 
@@ -48,7 +49,7 @@ def connect(auth=None):
         broadcast.presence_changed(meeting.id, presence.Moved(request.sid, person.id, came=True))
 
 
-def _caught_up(viewer: access.Viewer, meeting, since: object) -> int | None:
+def _caught_up(viewer: access.Viewer, meeting: Meeting, since: object) -> int | None:
     """A page coming back names the version it has: it is sent what it missed (before `hello`,
     which says so), and needs no `sync`. Only for a view that follows versions (not the lobby, not
     someone shut out of private family time: their page is drawn from a snapshot)."""
