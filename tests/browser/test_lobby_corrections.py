@@ -35,3 +35,19 @@ def test_a_lobby_correction_survives_another_person_joining(console, arrive, sho
     let_in = chair.locator("[data-in] li", has_text="Sam")
     expect(let_in.locator("[data-side-label]")).to_have_text("Professional")
     expect(chair.locator("[data-lobby-count]")).to_have_text("(1)")
+
+
+def test_letting_someone_in_as_another_person_arrives_is_not_lost(console, arrive):
+    """Every event draws the console again. The chair presses "Let Sam in", Nan's phone arrives
+    before the release: Sam's entry is the same one, so the click lands and Sam is let in."""
+    chair, address = console
+    arrive("Sam", address)
+    admit = chair.get_by_role("button", name="Let Sam in")
+    box = admit.bounding_box()
+    chair.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    chair.mouse.down()
+    arrive("Nan", address)
+    expect(chair.locator("[data-lobby-count]")).to_have_text("(2)")
+    chair.mouse.up()
+    expect(chair.locator("[data-in] li", has_text="Sam")).to_be_visible()
+    expect(chair.locator("[data-lobby-count]")).to_have_text("(1)")

@@ -130,13 +130,34 @@ if (chime) {
   chime.addEventListener("change", () => localStorage.setItem(CHIME_KEY, chime.checked ? "on" : "off"));
 }
 
+// Each waiting person's entry, kept while what it shows of them is unchanged: every event redraws
+// the console, and an entry replaced between the press and the release of "Let … in" would lose
+// the chair's click.
+let lobbyEntries = new Map();
+
+function showLobby(waiting) {
+  const entries = new Map(
+    waiting.map((person) => {
+      const shown = JSON.stringify([person.name, person.relation, person.side, person.admission, person.flags]);
+      const held = lobbyEntries.get(person.id);
+      return [person.id, held?.shown === shown ? held : { shown, node: lobbyItem(person) }];
+    }),
+  );
+  const nodes = [...entries.values()].map((entry) => entry.node);
+  for (const child of [...lobby.children]) if (!nodes.includes(child)) child.remove();
+  nodes.forEach((node, n) => {
+    if (lobby.children[n] !== node) lobby.insertBefore(node, lobby.children[n] ?? null);
+  });
+  lobbyEntries = entries;
+}
+
 function showPeople(people) {
   const waiting = people.filter((p) => p.admission === "lobby");
   const admitted = people.filter((p) => p.admission === "admitted");
   // A redraw keeps what the chair has open and where the focus is.
   const open = new Set([...lobby.querySelectorAll("details[open]")].map((d) => d.closest("[data-person]")?.dataset.person));
   const focused = lobby.contains(document.activeElement) ? focusKey(document.activeElement) : null;
-  lobby.replaceChildren(...waiting.map(lobbyItem));
+  showLobby(waiting);
   lobby.querySelectorAll("[data-person]").forEach((node) => {
     const details = node.querySelector("details");
     if (details && open.has(node.dataset.person)) details.open = true;
