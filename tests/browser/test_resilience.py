@@ -142,16 +142,24 @@ def test_a_phone_whose_connection_comes_after_the_meeting_closed_shows_the_summa
     expect(kerry.locator("[data-summary]")).to_be_visible()
 
 
-def test_a_phone_turned_away_before_its_connection_came_says_so(console, arrive, late_connection):
+def test_a_phone_turned_away_before_its_connection_came_says_so(views, console, arrive, late_connection):
     chair, address = console
     stranger = arrive("Stranger", address)
     expect(stranger.get_by_role("heading", name="Waiting for the chair to let you in")).to_be_visible()
+    gone = []  # Socket.IO requests answered 400: a poll that found its refused session closed
+    stranger.on("response", lambda r: gone.append(r.url) if "/socket.io/" in r.url and r.status == 400 else None)
     with late_connection(stranger):
         expect(stranger.get_by_role("heading", name="Waiting for the chair to let you in")).to_be_visible()
         chair.get_by_role("button", name="Decline Stranger").click()
         expect(chair.get_by_role("button", name="Decline Stranger")).to_have_count(0)
     # Its connection refused, it is not left waiting for a chair who has already answered.
     expect(stranger.get_by_role("heading", name="The chair has not let you in")).to_be_visible()
+    # The connection library may have had a poll in flight as the server closed the refused
+    # session; the browser logs its 400. Only those are let pass, one for each such answer.
+    closed = "Stranger: Failed to load resource: the server responded with a status of 400 (BAD REQUEST)"
+    for _ in gone:
+        if closed in views.problems:
+            views.problems.remove(closed)
 
 
 def test_a_phone_moved_to_the_other_side_before_its_connection_came_is_drawn_for_its_side(meeting, late_connection):
