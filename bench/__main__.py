@@ -132,8 +132,8 @@ def side_by_side(product: dict, relay: dict) -> str:
         ),
         (
             "reconnect storm: who-is-here news delivered",
-            f"{product.get('reconnect_news', 0)}",
-            f"{relay.get('reconnect_news', 0)}",
+            f"{product['reconnect_news']}",
+            f"{relay['reconnect_news']}",
             "",
         ),
         (

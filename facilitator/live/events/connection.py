@@ -53,9 +53,10 @@ def _caught_up(viewer: access.Viewer, meeting: Meeting, since: object) -> int | 
     """A page coming back names the version it has: it is sent what it missed (before `hello`,
     which says so), and needs no `sync`. Only for a view that follows versions (not the lobby, not
     someone shut out of private family time: their page is drawn from a snapshot)."""
-    if since is None or access.view_of(viewer, meeting) not in access.TICKED:
+    if since is None:
         return None
-    return broadcast.catch_up(meeting, access.recipient_for(viewer, meeting, room=request.sid), since)
+    reader = access.recipient_for(viewer, meeting, room=request.sid)
+    return broadcast.catch_up(meeting, reader, since) if reader.view in access.TICKED else None
 
 
 @socketio.on("disconnect")
